@@ -1,0 +1,57 @@
+"""Meetday: create_app() builds the Flask app; no database or network work happens here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from app import assets, config, errors, jobs, logs, security
+from app.extensions import csrf, db, htmx, login_manager, migrate, oauth
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Application factory. ``overrides`` are config keys applied after the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(config.load(app.instance_path, overrides))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the embedded SQLite lives here
+    logs.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    oauth.init_app(app)
+    htmx.init_app(app)
+    jobs.init_app(app)
+    assets.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    from app import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.web.auth import bp as auth_bp
+    from app.web.dms import bp as dms_bp
+    from app.web.feed import bp as feed_bp
+    from app.web.onboarding import bp as onboarding_bp
+    from app.web.ops import bp as ops_bp
+    from app.web.planner import bp as planner_bp
+    from app.web.tools import bp as tools_bp
+
+    for bp in (auth_bp, onboarding_bp, feed_bp, planner_bp, dms_bp, tools_bp, ops_bp):
+        app.register_blueprint(bp)
+    from app.web.auth import oidc
+
+    oidc.init_app(app)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.web import filters
+
+    filters.init_app(app)

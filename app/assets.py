@@ -1,0 +1,59 @@
+"""Front-end bundles with webassets: htmx (from npm, pinned in package.json) plus our JS and CSS.
+
+Built into static/gen/ with a content hash in the name, so a deploy never mixes old and new.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app
+from webassets import Bundle, Environment
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+
+BUNDLES = {
+    "js": Bundle(
+        str(NODE_MODULES / "htmx.org/dist/htmx.min.js"),
+        "js/app.js",
+        output="gen/app.%(version)s.js",
+    ),
+    "css": Bundle("css/app.css", output="gen/app.%(version)s.css"),
+}
+
+
+def build_environment(app: Flask) -> Environment:
+    """A webassets Environment over app/static with our named bundles registered."""
+    env = Environment(directory=app.static_folder, url=app.static_url_path)
+    env.versions = "hash"
+    env.manifest = "json:gen/manifest.json"
+    env.cache = False
+    env.auto_build = app.config.get("ASSETS_AUTO_BUILD", True)
+    env.url_expire = False
+    for name, bundle in BUNDLES.items():
+        env.register(name, bundle)
+    return env
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["assets"] = build_environment(app)
+
+    @app.context_processor
+    def inject_asset_urls():
+        return {"asset_urls": asset_urls}
+
+
+def asset_urls(name: str) -> list[str]:
+    """URLs of the built bundle ``name`` ('js' or 'css'), building it first if allowed."""
+    return current_app.extensions["assets"][name].urls()
+
+
+def build(app: Flask) -> list[str]:
+    """Build every bundle now; returns the output paths relative to static/."""
+    env = app.extensions["assets"]
+    built = []
+    for name in BUNDLES:
+        env[name].build(force=True)
+        built.extend(env[name].urls())
+    return built

@@ -1,0 +1,42 @@
+"""Flask commands: create-user, create-coach, seed-demo, build-assets."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from app import assets
+from app.services import accounts, demo
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.option("--email", prompt=True)
+    @click.option("--name", "display_name", prompt="Display name")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @click.option("--role", type=click.Choice(["athlete", "coach", "admin"]), default="athlete")
+    def create_user(email, display_name, password, role):
+        """Create an account (or reset its password and role)."""
+        user = accounts.create_user(email, password, display_name, role)
+        click.echo(f"{user.role} {user.email} ready")
+
+    @app.cli.command("create-coach")
+    @click.option("--email", prompt=True)
+    @click.option("--name", "display_name", prompt="Display name")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_coach(email, display_name, password):
+        """Create a coach account (or make an existing account a coach)."""
+        user = accounts.create_user(email, password, display_name, "coach")
+        click.echo(f"coach {user.email} ready")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Add the demo athlete and coach (idempotent) and print their logins."""
+        for login in demo.seed():
+            click.echo(f"  {login.role:8} {login.email}  password: {login.password}")
+
+    @app.cli.command("build-assets")
+    def build_assets():
+        """Bundle htmx (from node_modules) with our JS and CSS into static/gen/."""
+        for url in assets.build(app):
+            click.echo(f"built {url}")

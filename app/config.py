@@ -1,0 +1,78 @@
+"""Settings from the environment, with embedded defaults for a laptop with no servers.
+
+MEETDAY_ENV picks the profile: ``development`` (default), ``production`` or ``test``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEV_SECRET = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when a required setting is missing or malformed."""
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Return a SQLAlchemy URL for ``raw`` (a DATABASE_URL), or the embedded SQLite file.
+
+    Heroku's ``postgres://`` and plain ``postgresql://`` are rewritten to the psycopg 3
+    dialect (``postgresql+psycopg://``); anything else is returned unchanged.
+    """
+    if not raw:
+        return "sqlite:///" + str(Path(instance_path) / "meetday.db")
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment plus ``overrides``.
+
+    Raises ConfigError when SECRET_KEY is missing outside development and test.
+    """
+    env = (overrides or {}).get("MEETDAY_ENV") or os.environ.get("MEETDAY_ENV", "development")
+    development = env in {"development", "test"}
+    secret = os.environ.get("SECRET_KEY") or (DEV_SECRET if development else None)
+    if not secret:
+        raise ConfigError("SECRET_KEY must be set when MEETDAY_ENV=production")
+    config = {
+        "MEETDAY_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Unset: jobs run in-process on an in-memory Redis stand-in (fakeredis).
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": not development,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": not development,
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        "PREFERRED_URL_SCHEME": "http" if development else "https",
+        "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session (offline replays)
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "JSON_LOGS": _flag("JSON_LOGS", default=not development),
+        "ASSETS_AUTO_BUILD": development,
+        # OpenID Connect: any compliant provider (Keycloak, Auth0, Google ...).
+        "OIDC_ISSUER": (os.environ.get("OIDC_ISSUER") or "").rstrip("/") or None,
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID"),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET"),
+        "OIDC_PROVIDER_NAME": os.environ.get("OIDC_PROVIDER_NAME", "your club account"),
+        "OIDC_TIMEOUT_SECONDS": float(os.environ.get("OIDC_TIMEOUT_SECONDS", "5")),
+    }
+    if env == "test":
+        config.update(TESTING=True)
+    config.update(overrides or {})
+    return config

@@ -1,0 +1,61 @@
+"""Accounts: users with roles and unit preferences, and their OpenID Connect identities."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UtcDateTime, utcnow
+
+ROLES = ("athlete", "coach", "admin")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('athlete', 'coach', 'admin')", name="role"),
+        CheckConstraint("mass_unit IN ('kg', 'lb')", name="mass_unit"),
+        CheckConstraint("height_unit IN ('cm', 'ftin')", name="height_unit"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    # None for accounts that only sign in through OpenID Connect.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="athlete")
+    mass_unit: Mapped[str] = mapped_column(String(2), default="kg")
+    height_unit: Mapped[str] = mapped_column(String(4), default="cm")
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    profile = relationship("AthleteProfile", back_populates="user", uselist=False)
+    identities = relationship("OidcIdentity", back_populates="user")
+
+    @property
+    def is_coach(self) -> bool:
+        return self.role in ("coach", "admin")
+
+    @property
+    def needs_onboarding(self) -> bool:
+        return self.role == "athlete" and (self.profile is None or not self.profile.is_complete)
+
+
+class OidcIdentity(db.Model):
+    """One (issuer, subject) pair from an OpenID provider, linked to one user."""
+
+    __tablename__ = "oidc_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    user = relationship("User", back_populates="identities")

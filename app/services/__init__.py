@@ -1,0 +1,1 @@
+"""Domain verbs over the database. A public service function owns its transaction."""

@@ -1,0 +1,39 @@
+// Meetday's own browser code: small progressive enhancements on top of htmx.
+(function () {
+  "use strict";
+
+  // Fill the time zone select from the browser on a first visit (server default is UTC).
+  function detectTimeZone(root) {
+    root.querySelectorAll('select[data-detect-time-zone="true"]').forEach(function (select) {
+      var zone;
+      try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+      if (zone && select.querySelector('option[value="' + CSS.escape(zone) + '"]')) {
+        select.value = zone;
+      }
+    });
+  }
+
+  function flash(message, kind) {
+    var region = document.getElementById("flash");
+    if (!region) return;
+    var p = document.createElement("p");
+    p.className = "flash flash-" + (kind || "error");
+    p.setAttribute("role", "alert");
+    p.textContent = message;
+    region.replaceChildren(p);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { detectTimeZone(document); });
+  document.addEventListener("htmx:load", function (event) { detectTimeZone(event.detail.elt); });
+  document.addEventListener("htmx:timeout", function () {
+    flash("The server took too long to answer. Check your connection and try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    flash("Couldn't reach Meetday. Check your connection and try again.");
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    flash(status >= 500 ? "Something went wrong on our side. Try again in a moment."
+                        : "That didn't work (" + status + "). Reload the page and try again.");
+  });
+})();

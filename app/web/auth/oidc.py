@@ -1,0 +1,37 @@
+"""OpenID Connect client (authlib): discovery, state, nonce and PKCE (S256)."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from app.extensions import oauth
+
+CLIENT_NAME = "oidc"
+
+
+def init_app(app: Flask) -> None:
+    """Register the provider from OIDC_ISSUER / OIDC_CLIENT_ID / OIDC_CLIENT_SECRET, if set."""
+    issuer = app.config["OIDC_ISSUER"]
+    if not issuer:
+        return
+    oauth.register(
+        CLIENT_NAME,
+        overwrite=True,
+        client_id=app.config["OIDC_CLIENT_ID"],
+        client_secret=app.config["OIDC_CLIENT_SECRET"],
+        server_metadata_url=issuer + "/.well-known/openid-configuration",
+        client_kwargs={
+            "scope": "openid email profile",
+            "code_challenge_method": "S256",
+            # Every call to the provider (discovery, token, JWKS) gives up after this.
+            "default_timeout": app.config["OIDC_TIMEOUT_SECONDS"],
+        },
+    )
+
+
+def enabled() -> bool:
+    return bool(current_app.config["OIDC_ISSUER"])
+
+
+def client():
+    return oauth.create_client(CLIENT_NAME)

@@ -1,0 +1,46 @@
+"""Jinja filters and globals: display units and dates in the viewer's preferences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask
+from flask_login import current_user
+
+from app.domain import units
+
+
+def mass(kg, unit: str | None = None, places: int = 1) -> str:
+    """Format a stored kg value in ``unit`` or the signed-in user's unit."""
+    if unit is None:
+        unit = getattr(current_user, "mass_unit", None) or "kg"
+    return units.display_mass(kg, unit, places)
+
+
+def height(cm, unit: str | None = None) -> str:
+    if cm is None:
+        return ""
+    unit = unit or getattr(current_user, "height_unit", None) or "cm"
+    if unit == "ftin":
+        feet, inches = units.cm_to_feet_inches(cm)
+        return f"{feet} ft {units.plain(inches)} in"
+    return f"{units.plain(cm)} cm"
+
+
+def countdown(meet_date: date | None, today: date) -> str:
+    """'9 weeks (63 days)' until ``meet_date``; 'meet day' on the day; '' when unknown."""
+    if meet_date is None:
+        return ""
+    days = (meet_date - today).days
+    if days < 0:
+        return f"{-days} days ago"
+    if days == 0:
+        return "meet day"
+    weeks = days // 7
+    return f"{weeks} week{'s' if weeks != 1 else ''} ({days} day{'s' if days != 1 else ''})"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(mass)
+    app.add_template_filter(height)
+    app.add_template_global(countdown)

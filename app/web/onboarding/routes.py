@@ -1,0 +1,92 @@
+"""Onboarding steps and the profile page."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from app.hypermedia import render_view
+from app.models.profile import ONBOARDING_STEPS
+from app.services import profiles, receipts
+from app.web.onboarding import bp
+from app.web.onboarding.forms import STEPS, HealthForm, MeetForm, local_today
+
+OPEN_ENDPOINTS = {"static", "auth", "onboarding", "ops"}
+
+
+@bp.before_app_request
+def require_onboarding():
+    """Athletes finish their profile before anything else (sign-out and assets stay open)."""
+    endpoint = request.endpoint or ""
+    if endpoint.split(".")[0] in OPEN_ENDPOINTS or endpoint == "static":
+        return None
+    if current_user.is_authenticated and current_user.needs_onboarding:
+        return redirect(url_for("onboarding.show_step", step=_next_step(current_user.profile)))
+    return None
+
+
+def _next_step(profile) -> int:
+    return min((profile.steps_done if profile else 0) + 1, ONBOARDING_STEPS)
+
+
+def _build_form(step: int, profile, formdata=None):
+    form_class = STEPS[step - 1]
+    kwargs = {"mass_unit": current_user.mass_unit, "formdata": formdata}
+    if form_class is MeetForm:
+        kwargs.update(sex=(profile.sex if profile else None) or "M",
+                      bodyweight_kg=profile.bodyweight_kg if profile else None,
+                      today=local_today(current_user.time_zone))
+    if form_class is HealthForm:
+        kwargs["has_passcode"] = bool(profile and profile.feed_passcode_hash)
+    return form_class(**kwargs)
+
+
+@bp.get("")
+@login_required
+def show_profile():
+    profile = profiles.profile_of(current_user)
+    if profile is None or not profile.is_complete:
+        return redirect(url_for("onboarding.show_step", step=_next_step(profile)))
+    today = local_today(current_user.time_zone)
+    return render_view("onboarding/profile.html", profile=profile, today=today)
+
+
+@bp.route("/steps/<int:step>", methods=["GET", "POST"])
+@login_required
+def show_step(step: int):
+    profile = profiles.profile_of(current_user)
+    if not 1 <= step <= ONBOARDING_STEPS or step > _next_step(profile) and not (
+        profile and profile.is_complete
+    ):
+        return redirect(url_for("onboarding.show_step", step=_next_step(profile)))
+    form = _build_form(step, profile, formdata=request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        form.prefill(profile, current_user)
+        form.client_id.data = receipts.new_client_id()
+    elif form.validate():
+        profile_values, user_values = form.values(current_user)
+        was_complete = bool(profile and profile.is_complete)
+        result = profiles.save_step(current_user, step, profile_values, user_values,
+                                    form.client_id.data)
+        return _after_save(step, result.profile, was_complete)
+    status = 422 if request.method == "POST" else 200
+    return render_view("onboarding/step.html", block="step_form", status=status, form=form,
+                       step=step, steps=ONBOARDING_STEPS, profile=profile)
+
+
+def _after_save(step: int, profile, was_complete: bool):
+    if not profile.is_complete:
+        return redirect(url_for("onboarding.show_step", step=step + 1), 303)
+    flash("Saved." if was_complete else "Your profile is ready.", "success")
+    return redirect(url_for("onboarding.show_profile"), 303)
+
+
+@bp.get("/weight-classes")
+@login_required
+def list_weight_classes():
+    """The weight-class select for the chosen federation (htmx swaps it into the meet step)."""
+    profile = profiles.profile_of(current_user)
+    form = _build_form(2, profile, formdata=request.args)
+    if form.weight_class.data not in dict(form.weight_class.choices):
+        form.weight_class.data = None
+    return render_view("onboarding/_weight_class.html", form=form)

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("planner", __name__, url_prefix="/planner")
+
+from app.web.planner import routes  # noqa: E402,F401

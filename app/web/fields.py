@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from wtforms import DecimalField, HiddenField, IntegerField, RadioField
+from wtforms import DecimalField, HiddenField, IntegerField, RadioField, SelectChoice
 from wtforms.validators import ValidationError
 
 from app.domain import units
@@ -16,6 +16,11 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 def _clean(raw: str) -> str:
     return raw.strip().replace(",", ".")
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a SelectField or RadioField from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class NumberField(DecimalField):
@@ -81,7 +86,7 @@ class YesNoField(RadioField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(
-            label, validators, choices=[("yes", "Yes"), ("no", "No")], coerce=str, **kwargs
+            label, validators, choices=options([("yes", "Yes"), ("no", "No")]), coerce=str, **kwargs
         )
 
     def process_data(self, value):

@@ -17,6 +17,10 @@ COMMON_PASSWORDS = {
 }
 
 
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class PasswordRules:
     """10-128 characters, not a well-known password, not the email, not one repeated key."""
 
@@ -36,11 +40,13 @@ class PasswordRules:
 class SignUpForm(FlaskForm):
     display_name = StringField(
         "Your name",
+        filters=[strip],
         validators=[DataRequired("Tell us what to call you."), Length(max=80)],
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
         "Email",
+        filters=[strip],
         validators=[
             DataRequired("Enter your email."),
             Length(max=254),
@@ -59,6 +65,7 @@ class SignUpForm(FlaskForm):
 class SignInForm(FlaskForm):
     email = EmailField(
         "Email",
+        filters=[strip],
         validators=[DataRequired("Enter your email."), Length(max=254)],
         render_kw={"autocomplete": "username", "inputmode": "email"},
     )

@@ -19,10 +19,11 @@ from app.web.fields import (
     NumberField,
     WholeNumberField,
     YesNoField,
+    options,
 )
 
 TEXT_MAX = 2000
-LIFT_CHOICES = [(lift, lift.capitalize()) for lift in LIFTS]
+LIFT_CHOICES = options((lift, lift.capitalize()) for lift in LIFTS)
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 
 
@@ -70,11 +71,11 @@ class BodyForm(StepForm):
     title = "About you"
     intro = "Your units, and what the points formulas and weight classes need."
 
-    mass_unit = RadioField("Weights in", choices=[("kg", "kg"), ("lb", "lb")], default="kg",
+    mass_unit = RadioField("Weights in", choices=options([("kg", "kg"), ("lb", "lb")]), default="kg",
                            validators=[choose("kg or lb")])
-    height_unit = RadioField("Height in", choices=[("cm", "cm"), ("ftin", "ft / in")],
+    height_unit = RadioField("Height in", choices=options([("cm", "cm"), ("ftin", "ft / in")]),
                              default="cm", validators=[choose("cm or ft/in")])
-    sex = RadioField("Sex", choices=[("M", "Male"), ("F", "Female")],
+    sex = RadioField("Sex", choices=options([("M", "Male"), ("F", "Female")]),
                      description="Used for points (DOTS, IPF GL) and weight classes.",
                      validators=[choose("the category you compete in")])
     age = WholeNumberField("Age", validators=[required("Age"), NumberRange(
@@ -85,7 +86,7 @@ class BodyForm(StepForm):
     height_cm = NumberField("Height", validators=[Optional()], render_kw={"inputmode": "decimal"})
     height_ft = WholeNumberField("Feet", validators=[Optional()], render_kw={"inputmode": "numeric"})
     height_in = NumberField("Inches", validators=[Optional()], render_kw={"inputmode": "decimal"})
-    time_zone = SelectField("Time zone", choices=[(tz, tz.replace("_", " ")) for tz in TIME_ZONES],
+    time_zone = SelectField("Time zone", choices=options([(tz, tz.replace("_", " ")) for tz in TIME_ZONES]),
                             default="UTC", validate_choice=False,
                             description="Reminders arrive at a sensible local time.")
 
@@ -150,7 +151,7 @@ class MeetForm(StepForm):
     title = "Your meet"
     intro = "Pick a date or say how many weeks out you are; we work out the other."
 
-    federation = SelectField("Federation", choices=list(weight_classes.FEDERATIONS.items()),
+    federation = SelectField("Federation", choices=options(list(weight_classes.FEDERATIONS.items())),
                              validators=[choose("a federation")])
     meet_date = DateField("Meet date", validators=[Optional()],
                           render_kw={"placeholder": "yyyy-mm-dd"})
@@ -159,11 +160,11 @@ class MeetForm(StepForm):
         render_kw={"inputmode": "numeric"})
     weight_class = SelectField("Target weight class", choices=[],
                                validators=[choose("a weight class")])
-    weight_plan = RadioField("Bodyweight plan", choices=[
-        ("maintain", "Maintain"), ("cut", "Cut"), ("gain", "Gain")], default="maintain",
+    weight_plan = RadioField("Bodyweight plan", choices=options([
+        ("maintain", "Maintain"), ("cut", "Cut"), ("gain", "Gain")]), default="maintain",
         validators=[choose("a bodyweight plan")])
     target_bodyweight = MassField("Target bodyweight", validators=[
-        Optional(), MassRange("30", "250", "a target bodyweight")],
+        MassRange("30", "250", "a target bodyweight")],
         render_kw={"inputmode": "decimal"}, description="Needed for a cut or a gain.")
     past_competitions = TextAreaField("Past competitions", validators=[Length(
         max=TEXT_MAX, message=f"Keep this under {TEXT_MAX} characters.")],
@@ -186,12 +187,20 @@ class MeetForm(StepForm):
             federation = "IPF"
         on = self.meet_day() or self._today
         names = weight_classes.classes_for(federation, self._sex, on)
-        self.weight_class.choices = [(n, weight_classes.class_label(n)) for n in names]
+        self.weight_class.choices = options((n, weight_classes.class_label(n)) for n in names)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not (self.meet_date.raw_data and self.meet_date.raw_data[0]) and not (
+            self.weeks_to_meet.raw_data and self.weeks_to_meet.raw_data[0].strip()
+        ):
+            self.meet_date.errors = [*self.meet_date.errors,
+                                     "Enter the meet date or the weeks until it."]
+            return False
+        return ok
 
     def validate_meet_date(self, field):
         if field.data is None:
-            if not self.weeks_to_meet.data and not self.weeks_to_meet.errors:
-                raise ValidationError("Enter the meet date or the weeks until it.")
             return
         if field.data < self._today:
             raise ValidationError("The meet date is in the past.")
@@ -307,7 +316,7 @@ class LiftsForm(StepForm):
 
 
 def _rating(lift):
-    return RadioField(f"{lift} recovery", choices=[(str(n), str(n)) for n in range(1, 6)],
+    return RadioField(f"{lift} recovery", choices=options([(str(n), str(n)) for n in range(1, 6)]),
                       coerce=int, validators=[choose(f"a {lift.lower()} recovery rating")],
                       description="1 = sore for days, 5 = fresh next day.")
 
@@ -316,23 +325,23 @@ class TrainingForm(StepForm):
     title = "How you train"
     intro = "Your week, your recovery and your technique, so the plan fits you."
 
-    days_per_week = RadioField("Training days per week", choices=[(str(n), str(n)) for n in range(2, 8)],
+    days_per_week = RadioField("Training days per week", choices=options([(str(n), str(n)) for n in range(2, 8)]),
                                coerce=int, default=4, validators=[choose("training days per week")])
     session_minutes = WholeNumberField("Session length (minutes)", default=90, validators=[
         required("Session length"), NumberRange(30, 240, "Enter 30 to 240 minutes.")],
         render_kw={"inputmode": "numeric", "step": 15})
-    volume_preference = RadioField("Volume you like", choices=[
-        ("low", "Low"), ("medium", "Medium"), ("high", "High")], default="medium",
+    volume_preference = RadioField("Volume you like", choices=options([
+        ("low", "Low"), ("medium", "Medium"), ("high", "High")]), default="medium",
         validators=[choose("a volume preference")])
     squat_recovery = _rating("Squat")
     bench_recovery = _rating("Bench")
     deadlift_recovery = _rating("Deadlift")
     recovers_from_heavy_deadlifts = YesNoField("I recover well from heavy deadlifts",
                                                validators=[choose("yes or no")])
-    deadlift_style = RadioField("Deadlift style", choices=[
-        ("conventional", "Conventional"), ("sumo", "Sumo")], validators=[choose("a deadlift style")])
-    squat_stance = RadioField("Squat stance", choices=[
-        ("narrow", "Narrow"), ("medium", "Medium"), ("wide", "Wide")],
+    deadlift_style = RadioField("Deadlift style", choices=options([
+        ("conventional", "Conventional"), ("sumo", "Sumo")]), validators=[choose("a deadlift style")])
+    squat_stance = RadioField("Squat stance", choices=options([
+        ("narrow", "Narrow"), ("medium", "Medium"), ("wide", "Wide")]),
         validators=[choose("a squat stance")])
     knee_sleeves = YesNoField("I squat in knee sleeves", validators=[choose("yes or no")])
 
@@ -364,11 +373,10 @@ class HealthForm(StepForm):
     injuries = TextAreaField("Injuries or niggles", validators=[Length(
         max=TEXT_MAX, message=f"Keep this under {TEXT_MAX} characters.")],
         description="Current or past, anything that limits a movement. Optional.")
-    feed_visibility = RadioField("Who can see my feed", choices=[
-        ("public", "Everyone"), ("passcode", "People with my passcode")], default="public",
+    feed_visibility = RadioField("Who can see my feed", choices=options([
+        ("public", "Everyone"), ("passcode", "People with my passcode")]), default="public",
         validators=[choose("who can see your feed")])
-    passcode = PasswordField("Feed passcode", validators=[Optional(), Length(
-        4, 64, "Use 4 to 64 characters.")], render_kw={"autocomplete": "new-password"},
+    passcode = PasswordField("Feed passcode", render_kw={"autocomplete": "new-password"},
         description="Share it with the people you want in. Stored only as a slow hash.")
 
     def __init__(self, *args, has_passcode: bool = False, **kwargs):
@@ -378,6 +386,8 @@ class HealthForm(StepForm):
             self.passcode.description = "Leave empty to keep your current passcode."
 
     def validate_passcode(self, field):
+        if field.data and not 4 <= len(field.data) <= 64:
+            raise ValidationError("Use 4 to 64 characters.")
         if self.feed_visibility.data == "passcode" and not field.data and not self._has_passcode:
             raise ValidationError("Choose a passcode for your feed.")
 

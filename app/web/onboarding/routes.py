@@ -71,7 +71,8 @@ def show_step(step: int):
         return _after_save(step, result.profile, was_complete)
     status = 422 if request.method == "POST" else 200
     return render_view("onboarding/step.html", block="step_form", status=status, form=form,
-                       step=step, steps=ONBOARDING_STEPS, profile=profile)
+                       step=step, steps=ONBOARDING_STEPS, profile=profile,
+                       editing=bool(profile and profile.is_complete))
 
 
 def _after_save(step: int, profile, was_complete: bool):
@@ -87,6 +88,6 @@ def list_weight_classes():
     """The weight-class select for the chosen federation (htmx swaps it into the meet step)."""
     profile = profiles.profile_of(current_user)
     form = _build_form(2, profile, formdata=request.args)
-    if form.weight_class.data not in dict(form.weight_class.choices):
+    if form.weight_class.data not in {choice.value for choice in form.weight_class.choices}:
         form.weight_class.data = None
     return render_view("onboarding/_weight_class.html", form=form)

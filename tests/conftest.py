@@ -1,0 +1,137 @@
+"""Fixtures: the app on the test database (PostgreSQL and Redis in CI), clients, factories.
+
+TEST_DATABASE_URL / TEST_REDIS_URL point the suite at real servers; without them it runs on
+a temporary SQLite file with jobs in-process. With CI set, missing servers fail the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db as _db
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+IN_CI = bool(os.environ.get("CI"))
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    if IN_CI:
+        pytest.exit("CI needs TEST_DATABASE_URL (PostgreSQL); refusing to fall back to SQLite", 2)
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+def make_app(db_url: str, **overrides):
+    config = {
+        "MEETDAY_ENV": "test",
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "REDIS_URL": os.environ.get("TEST_REDIS_URL") or None,
+        "WTF_CSRF_ENABLED": False,
+        "OIDC_ISSUER": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def reset_schema(app) -> None:
+    """Drop everything and apply every migration, as a deploy's release phase would."""
+    with app.app_context():
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        else:
+            _db.drop_all()
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade()
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory):
+    from app.config import database_url as normalise
+
+    return normalise(database_url(tmp_path_factory), "")
+
+
+@pytest.fixture(scope="session")
+def app(db_url):
+    app = make_app(db_url)
+    reset_schema(app)
+    return app
+
+
+def truncate_all(app) -> None:
+    with app.app_context():
+        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.begin() as conn:
+            if _db.engine.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def db(app):
+    """The database inside an app context; every table is emptied after the test."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+    truncate_all(app)
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def htmx_client(app, db):
+    client = app.test_client()
+    client.environ_base["HTTP_HX_REQUEST"] = "true"
+    return client
+
+
+def make_user(email: str | None = None, password: str = "correct horse battery", **overrides):
+    """A committed local account (athlete unless ``role`` is given)."""
+    from app.services import accounts
+
+    email = email or f"lifter-{uuid.uuid4().hex[:8]}@example.com"
+    user = accounts.register(email, password, overrides.pop("display_name", "Test Lifter"),
+                             role=overrides.pop("role", "athlete"))
+    for name, value in overrides.items():
+        setattr(user, name, value)
+    _db.session.commit()
+    return user
+
+
+def login(client, email: str, password: str = "correct horse battery"):
+    return client.post("/auth/sign-in", data={"email": email, "password": password})
+
+
+def shared_file(*parts: str) -> Path:
+    """A file from ../shared; skips (or fails in CI) when the folder is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        message = f"{path} is not here: ../shared (reference data) is absent"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def form_client_id(html: str) -> str:
+    match = re.search(r'name="client_id" type="hidden" value="([0-9a-f-]{36})"', html)
+    assert match, "form carries no client id"
+    return match.group(1)

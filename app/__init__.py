@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from app import assets, config, errors, jobs, logs, security
-from app.extensions import csrf, db, htmx, login_manager, migrate, oauth
+from app.extensions import csrf, db, htmx, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -21,7 +21,6 @@ def create_app(overrides: dict | None = None) -> Flask:
                      render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    oauth.init_app(app)
     htmx.init_app(app)
     jobs.init_app(app)
     assets.init_app(app)

@@ -1,6 +1,5 @@
 """Every extension singleton, created unbound and initialised in create_app()."""
 
-from authlib.integrations.flask_client import OAuth
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -27,5 +26,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-oauth = OAuth()
 htmx = HTMX()

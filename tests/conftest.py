@@ -64,11 +64,33 @@ def db_url(tmp_path_factory):
     return normalise(database_url(tmp_path_factory), "")
 
 
+def close_app(app) -> None:
+    """Close the app's pooled database and Redis connections."""
+    with app.app_context():
+        _db.engine.dispose()
+    app.extensions["redis"].close()
+
+
 @pytest.fixture(scope="session")
 def app(db_url):
     app = make_app(db_url)
     reset_schema(app)
-    return app
+    yield app
+    close_app(app)
+
+
+@pytest.fixture
+def app_factory(db_url, app):
+    """Build more apps on the test database with other settings; closed after the test."""
+    made = []
+
+    def build(database_url: str | None = None, **overrides):
+        made.append(make_app(database_url or db_url, **overrides))
+        return made[-1]
+
+    yield build
+    for extra in made:
+        close_app(extra)
 
 
 def truncate_all(app) -> None:

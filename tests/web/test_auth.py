@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import User
-from tests.conftest import login, make_app, make_user
+from tests.conftest import login, make_user
 
 
 def sign_up(client, **fields):
@@ -116,8 +116,8 @@ def test_pages_need_sign_in(client, db):
 
 
 @pytest.fixture
-def csrf_client(db_url, app):
-    return make_app(db_url, WTF_CSRF_ENABLED=True).test_client()
+def csrf_client(app_factory):
+    return app_factory(WTF_CSRF_ENABLED=True).test_client()
 
 
 def test_posts_without_a_csrf_token_are_refused(csrf_client):

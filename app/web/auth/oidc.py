@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
-
-from app.extensions import oauth
+from authlib.integrations.flask_client import OAuth
 
 CLIENT_NAME = "oidc"
 
@@ -14,9 +13,12 @@ def init_app(app: Flask) -> None:
     issuer = app.config["OIDC_ISSUER"]
     if not issuer:
         return
+    # One registry per app, not a module singleton: authlib caches clients on the registry,
+    # so a shared one would keep the first app's provider for every app built after it.
+    oauth = OAuth(app)
+    app.extensions["oidc"] = oauth
     oauth.register(
         CLIENT_NAME,
-        overwrite=True,
         client_id=app.config["OIDC_CLIENT_ID"],
         client_secret=app.config["OIDC_CLIENT_SECRET"],
         server_metadata_url=issuer + "/.well-known/openid-configuration",
@@ -34,4 +36,4 @@ def enabled() -> bool:
 
 
 def client():
-    return oauth.create_client(CLIENT_NAME)
+    return current_app.extensions["oidc"].create_client(CLIENT_NAME)

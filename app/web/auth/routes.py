@@ -84,7 +84,7 @@ def start_oidc():
     try:
         return oidc.client().authorize_redirect(url_for("auth.oidc_callback", _external=True))
     except (requests.RequestException, ValueError) as error:
-        current_app.logger.warning("OIDC discovery failed: %s", error.__class__.__name__)
+        current_app.logger.warning("OIDC discovery failed: %s", error)
         return _unavailable()
 
 
@@ -99,7 +99,7 @@ def oidc_callback():
     except OAuthError as error:
         return _oidc_failed(f"The provider refused the sign-in ({error.error}).")
     except (requests.RequestException, ValueError) as error:
-        current_app.logger.warning("OIDC token exchange failed: %s", error.__class__.__name__)
+        current_app.logger.warning("OIDC token exchange failed: %s", error)
         return _unavailable()
     claims = token.get("userinfo") or {}
     try:

@@ -1,0 +1,64 @@
+"""Health endpoints and the production settings."""
+
+import pytest
+
+from app import config, create_app
+from tests.oidc import closed_port
+
+
+def test_healthz_answers_without_touching_services(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def test_readyz_checks_the_database_and_redis(client, app):
+    body = client.get("/readyz").get_json()
+    assert body["status"] == "ready"
+    expected_backend = "postgresql" if app.config["SQLALCHEMY_DATABASE_URI"].startswith(
+        "postgresql") else "sqlite"
+    assert body["checks"]["database"] == {"ok": True, "backend": expected_backend}
+    assert body["checks"]["redis"]["ok"] is True
+
+
+def test_readyz_fails_when_redis_is_down(app_factory, db):
+    broken = app_factory(REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0")
+    response = broken.test_client().get("/readyz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["checks"]["redis"]["ok"] is False and body["checks"]["database"]["ok"] is True
+
+
+def test_readyz_fails_when_the_database_is_down(app_factory, db):
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{closed_port()}/none?connect_timeout=2"
+    response = app_factory(url).test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["database"]["ok"] is False
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("postgres://u:p@db.example:5432/meetday", "postgresql+psycopg://u:p@db.example:5432/meetday"),
+        ("postgresql://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("postgresql+psycopg://u@h/d", "postgresql+psycopg://u@h/d"),
+        (None, "sqlite:////srv/instance/meetday.db"),
+    ],
+)
+def test_database_url_accepts_heroku_style_urls(raw, expected):
+    assert config.database_url(raw, "/srv/instance") == expected
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(config.ConfigError, match="SECRET_KEY"):
+        create_app({"MEETDAY_ENV": "production"})
+
+
+def test_production_hardens_cookies_and_sends_hsts(monkeypatch, app_factory):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    prod = app_factory(MEETDAY_ENV="production", TESTING=False)
+    assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["REMEMBER_COOKIE_SECURE"]
+    assert prod.config["JSON_LOGS"] is True
+    response = prod.test_client().get("/healthz")
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]

@@ -136,3 +136,12 @@ def test_htmx_posts_carry_the_token_in_a_header(csrf_client, db):
     )
     assert response.status_code == 303
     assert user_count(db) == 1
+
+
+def test_sign_out_also_forgets_the_remember_me_cookie(client, db):
+    make_user("ana@example.com")
+    client.post("/auth/sign-in", data={
+        "email": "ana@example.com", "password": "correct horse battery", "remember": "y"})
+    response = client.post("/auth/sign-out")
+    assert any(c.startswith("remember_token=;") for c in response.headers.getlist("Set-Cookie"))
+    assert client.get("/planner").status_code == 302

@@ -70,8 +70,8 @@ def sign_in():
 @bp.post("/sign-out")
 @login_required
 def sign_out():
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember-me cookie
     flash("You're signed out.", "info")
     return redirect(url_for("auth.sign_in"), 303)
 

@@ -275,7 +275,7 @@ class LiftsForm(StepForm):
                                      validators=[choose("your most important lift")])
     least_important_lift = RadioField("Least important lift", choices=LIFT_CHOICES,
                                       validators=[choose("your least important lift")])
-    planned_gain_per_month = MassField("Planned gain on your total per month", default=Decimal("2.5"),
+    planned_gain_per_month = MassField("Planned gain on your total per month",
                                        validators=[required("Planned gain"),
                                                    MassRange("0", "20", "a monthly gain")],
                                        render_kw={"inputmode": "decimal"})
@@ -286,7 +286,11 @@ class LiftsForm(StepForm):
         if field.data and field.data == self.most_important_lift.data:
             raise ValidationError("Pick a different lift from your most important one.")
 
+    # A realistic default for an intermediate lifter, in round numbers of each unit.
+    DEFAULT_GAIN = {"kg": Decimal("2.5"), "lb": Decimal("5")}
+
     def prefill(self, profile, user) -> None:
+        self.planned_gain_per_month.data = self.DEFAULT_GAIN[user.mass_unit]
         if profile is None:
             return
         for lift in LIFTS:

@@ -23,6 +23,13 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def int_choice(value):
+    """Coerce for numeric radio choices: '4' -> 4; anything else stays as typed, so the
+    field answers "Not a valid choice." instead of a coercion error."""
+    text = str(value)
+    return int(text) if text.isdigit() and len(text) < 4 else value
+
+
 class NumberField(DecimalField):
     """A finite decimal; '82,5' is read as 82.5; anything else gets one clear message."""
 

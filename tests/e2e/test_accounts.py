@@ -38,7 +38,7 @@ def test_sign_up_onboard_in_lb_sign_out_and_back_in(page: Page, live_server, db,
     expect(page.locator("#bodyweight-field .if-lb")).to_be_visible()
     page.get_by_label("Feet").fill("5")
     page.get_by_label("Inches").fill("11")
-    page.screenshot(path=screenshots / "onboarding-step1.png", full_page=True)
+    page.screenshot(path=screenshots / "onboarding-step1.png")
     page.get_by_role("button", name="Continue").click()
 
     # Step 2: a bad entry first, corrected where it was typed
@@ -62,7 +62,7 @@ def test_sign_up_onboard_in_lb_sign_out_and_back_in(page: Page, live_server, db,
         page.locator(f"#{lift}_goal").fill(goal)
     check(page, "most_important_lift", "squat")
     check(page, "least_important_lift", "bench")
-    page.screenshot(path=screenshots / "onboarding-lifts.png", full_page=True)
+    page.screenshot(path=screenshots / "onboarding-lifts.png")
     page.get_by_role("button", name="Continue").click()
 
     # Step 4: training
@@ -92,7 +92,7 @@ def test_sign_up_onboard_in_lb_sign_out_and_back_in(page: Page, live_server, db,
     goal = page.locator("#lift-squat .goal")
     expect(goal).to_contain_text("405 lb")
     expect(goal).to_contain_text("183.7 kg")
-    page.screenshot(path=screenshots / "profile.png", full_page=True)
+    page.screenshot(path=screenshots / "profile.png")
 
     stored = db.session.scalar(select(AthleteProfile))
     assert stored.squat_goal_kg.quantize(Decimal("0.01")) == Decimal("183.70")  # 405 x 0.45359237

@@ -147,7 +147,14 @@ BAD_INPUT = [
     (1, "height_in", "14", "Inches go from 0 to 11.9."),
     (1, "time_zone", "Mars/Olympus_Mons", "Choose a time zone from the list."),
     (1, "time_zone", "x" * 10_240, "Choose a time zone from the list."),
+    (1, "height_unit", "furlong", "Not a valid choice."),
+    (1, "height_cm", "-170", "Enter a height between 120 and 230 cm.", {"height_unit": "cm"}),
+    (1, "height_cm", "tall", "Enter a number, like 82.5.", {"height_unit": "cm"}),
+    (1, "height_cm", "", "Height is required.", {"height_unit": "cm"}),
+    (1, "time_zone", "", "Choose a time zone from the list."),
     (2, "federation", "WPC", "Not a valid choice."),
+    (2, "weeks_to_meet", "-3", "Enter between 1 and 104 weeks.", {"meet_date": ""}),
+    (2, "weeks_to_meet", "x" * 10_240, "Enter a whole number.", {"meet_date": ""}),
     (2, "meet_date", "", "Enter the meet date or the weeks until it."),
     (2, "meet_date", "2020-01-01", "The meet date is in the past."),
     (2, "meet_date", "31/31/2027", "Not a valid date value."),
@@ -160,6 +167,11 @@ BAD_INPUT = [
     (3, "squat_best", "-100", "Enter a load between 2 lb and 1323 lb."),
     (3, "squat_best", "", "Squat best is required."),
     (3, "bench_best_reps", "0", "Enter 1 to 10 reps."),
+    (3, "squat_best_reps", "2.5", "Enter a whole number."),
+    (3, "deadlift_best_reps", "11", "Enter 1 to 10 reps."),
+    (3, "bench_best", "x" * 10_240, "Enter a number, like 82.5."),
+    (3, "deadlift_best", "0", "Enter a load between 2 lb and 1323 lb."),
+    (3, "squat_goal", "-405", "Enter a goal between 2 lb and 1323 lb."),
     (3, "bench_goal", "", "Bench goal is required."),
     (3, "deadlift_goal", "x" * 10_240, "Enter a number, like 82.5."),
     (3, "most_important_lift", "clean", "Not a valid choice."),
@@ -168,7 +180,12 @@ BAD_INPUT = [
     (3, "evaluate_feasibility", "maybe", "Not a valid choice."),
     (4, "days_per_week", "1", "Not a valid choice."),
     (4, "days_per_week", "", "Choose training days per week."),
+    (4, "days_per_week", "seven", "Not a valid choice."),
     (4, "session_minutes", "600", "Enter 30 to 240 minutes."),
+    (4, "session_minutes", "x" * 10_240, "Enter a whole number."),
+    (4, "volume_preference", "extreme", "Not a valid choice."),
+    (4, "bench_recovery", "0", "Not a valid choice."),
+    (4, "deadlift_recovery", "", "Choose a deadlift recovery rating."),
     (4, "squat_recovery", "6", "Not a valid choice."),
     (4, "recovers_from_heavy_deadlifts", "", "Choose yes or no."),
     (4, "deadlift_style", "trap bar", "Not a valid choice."),
@@ -189,15 +206,13 @@ def snapshot(db):
     return {c.name: getattr(row, c.key) for c in AthleteProfile.__table__.columns}
 
 
-@pytest.mark.parametrize(("step", "field", "value", "message"), BAD_INPUT,
-                         ids=[f"{s}-{f}-{v[:12]}" for s, f, v, _ in BAD_INPUT])
-def test_bad_input_is_refused_at_the_field_and_nothing_is_written(
-    client, athlete, db, step, field, value, message
-):
+@pytest.mark.parametrize("case", BAD_INPUT, ids=[f"{c[0]}-{c[1]}-{c[2][:12]}" for c in BAD_INPUT])
+def test_bad_input_is_refused_at_the_field_and_nothing_is_written(client, athlete, db, case):
+    step, field, value, message, *extra = case
     complete_steps(client, step - 1)
     before = snapshot(db)
     receipts_before = db.session.scalar(select(func.count()).select_from(WriteReceipt))
-    response = post_step(client, step, **{field: value})
+    response = post_step(client, step, **(extra[0] if extra else {}), **{field: value})
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 422
     assert f'<p class="field-error" id="{field}-error">{message}</p>' in html

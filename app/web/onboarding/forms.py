@@ -19,6 +19,7 @@ from app.web.fields import (
     NumberField,
     WholeNumberField,
     YesNoField,
+    int_choice,
     options,
 )
 
@@ -321,7 +322,7 @@ class LiftsForm(StepForm):
 
 def _rating(lift):
     return RadioField(f"{lift} recovery", choices=options([(str(n), str(n)) for n in range(1, 6)]),
-                      coerce=int, validators=[choose(f"a {lift.lower()} recovery rating")],
+                      coerce=int_choice, validators=[choose(f"a {lift.lower()} recovery rating")],
                       description="1 = sore for days, 5 = fresh next day.")
 
 
@@ -330,7 +331,7 @@ class TrainingForm(StepForm):
     intro = "Your week, your recovery and your technique, so the plan fits you."
 
     days_per_week = RadioField("Training days per week", choices=options([(str(n), str(n)) for n in range(2, 8)]),
-                               coerce=int, default=4, validators=[choose("training days per week")])
+                               coerce=int_choice, default=4, validators=[choose("training days per week")])
     session_minutes = WholeNumberField("Session length (minutes)", default=90, validators=[
         required("Session length"), NumberRange(30, 240, "Enter 30 to 240 minutes.")],
         render_kw={"inputmode": "numeric", "step": 15})

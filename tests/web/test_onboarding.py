@@ -225,3 +225,11 @@ def test_a_missing_client_id_is_refused(client, athlete, db):
     assert response.status_code == 422
     assert "lost its id" in response.get_data(as_text=True)
     assert profile(db) is None
+
+
+def test_a_coach_without_an_athlete_profile_sees_their_account(client, db):
+    make_user("coach@example.com", role="coach", display_name="Dana Reyes")
+    login(client, "coach@example.com")
+    assert client.get("/planner").status_code == 200  # coaches are not sent to onboarding
+    page = client.get("/profile").get_data(as_text=True)
+    assert "Dana Reyes" in page and "Add my athlete profile" in page

@@ -156,7 +156,7 @@ class MeetForm(StepForm):
                              validators=[choose("a federation")])
     meet_date = DateField("Meet date", validators=[Optional()],
                           render_kw={"placeholder": "yyyy-mm-dd"})
-    weeks_to_meet = WholeNumberField("…or weeks until the meet", validators=[
+    weeks_to_meet = WholeNumberField("…or weeks to go", validators=[
         Optional(), NumberRange(1, 104, "Enter between 1 and 104 weeks.")],
         render_kw={"inputmode": "numeric"})
     weight_class = SelectField("Target weight class", choices=[],

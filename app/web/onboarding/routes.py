@@ -45,6 +45,8 @@ def _build_form(step: int, profile, formdata=None):
 @login_required
 def show_profile():
     profile = profiles.profile_of(current_user)
+    if profile is None and not current_user.needs_onboarding:  # a coach who doesn't compete
+        return render_view("onboarding/account.html")
     if profile is None or not profile.is_complete:
         return redirect(url_for("onboarding.show_step", step=_next_step(profile)))
     today = local_today(current_user.time_zone)

@@ -130,8 +130,12 @@ def make_user(email: str | None = None, password: str = "correct horse battery",
     from app.services import accounts
 
     email = email or f"lifter-{uuid.uuid4().hex[:8]}@example.com"
-    user = accounts.register(email, password, overrides.pop("display_name", "Test Lifter"),
-                             role=overrides.pop("role", "athlete"))
+    user = accounts.register(
+        email,
+        password,
+        overrides.pop("display_name", "Test Lifter"),
+        role=overrides.pop("role", "athlete"),
+    )
     for name, value in overrides.items():
         setattr(user, name, value)
     _db.session.commit()

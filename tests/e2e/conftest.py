@@ -34,16 +34,29 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"],
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
     }
 
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True,
-            "timezone_id": "America/Chicago", "locale": "en-US"}
+    return {
+        **browser_context_args,
+        "viewport": PHONE,
+        "is_mobile": True,
+        "has_touch": True,
+        "timezone_id": "America/Chicago",
+        "locale": "en-US",
+    }
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +68,14 @@ def issuer():
 @pytest.fixture(scope="session")
 def live_server(app, db_url, issuer):
     """The real app (CSRF on, OIDC to the test provider) on a local port; yields its URL."""
-    served = make_app(db_url, WTF_CSRF_ENABLED=True, OIDC_ISSUER=issuer,
-                      OIDC_CLIENT_ID="meetday", OIDC_CLIENT_SECRET="e2e-secret",
-                      OIDC_PROVIDER_NAME="Test ID")
+    served = make_app(
+        db_url,
+        WTF_CSRF_ENABLED=True,
+        OIDC_ISSUER=issuer,
+        OIDC_CLIENT_ID="meetday",
+        OIDC_CLIENT_SECRET="e2e-secret",
+        OIDC_PROVIDER_NAME="Test ID",
+    )
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

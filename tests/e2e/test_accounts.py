@@ -56,8 +56,11 @@ def test_sign_up_onboard_in_lb_sign_out_and_back_in(page: Page, live_server, db,
 
     # Step 3: lifts in lb
     expect(page.get_by_role("heading", name="Your lifts")).to_be_visible()
-    for lift, best, goal in (("squat", "385", "405"), ("bench", "245", "265"),
-                             ("deadlift", "455", "500")):
+    for lift, best, goal in (
+        ("squat", "385", "405"),
+        ("bench", "245", "265"),
+        ("deadlift", "455", "500"),
+    ):
         page.locator(f"#{lift}_best").fill(best)
         page.locator(f"#{lift}_goal").fill(goal)
     check(page, "most_important_lift", "squat")
@@ -68,10 +71,15 @@ def test_sign_up_onboard_in_lb_sign_out_and_back_in(page: Page, live_server, db,
     # Step 4: training
     expect(page.get_by_role("heading", name="How you train")).to_be_visible()
     check(page, "days_per_week", "4")
-    for name, value in (("squat_recovery", "4"), ("bench_recovery", "5"),
-                        ("deadlift_recovery", "2"), ("recovers_from_heavy_deadlifts", "no"),
-                        ("deadlift_style", "sumo"), ("squat_stance", "medium"),
-                        ("knee_sleeves", "yes")):
+    for name, value in (
+        ("squat_recovery", "4"),
+        ("bench_recovery", "5"),
+        ("deadlift_recovery", "2"),
+        ("recovers_from_heavy_deadlifts", "no"),
+        ("deadlift_style", "sumo"),
+        ("squat_stance", "medium"),
+        ("knee_sleeves", "yes"),
+    ):
         check(page, name, value)
     page.get_by_role("button", name="Continue").click()
 
@@ -100,8 +108,9 @@ def test_sign_up_onboard_in_lb_sign_out_and_back_in(page: Page, live_server, db,
 
 
 def test_sign_in_through_the_openid_provider(page: Page, live_server, issuer, db):
-    set_claims(issuer, "oidc-e2e-1", email="river@example.com", email_verified=True,
-               name="River Stone")
+    set_claims(
+        issuer, "oidc-e2e-1", email="river@example.com", email_verified=True, name="River Stone"
+    )
     page.goto(f"{live_server}/auth/sign-in")
     page.get_by_role("link", name="Sign in with Test ID").click()
     page.locator('input[name="sub"]').fill("oidc-e2e-1")

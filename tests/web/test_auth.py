@@ -11,8 +11,11 @@ from tests.conftest import login, make_user
 
 
 def sign_up(client, **fields):
-    data = {"display_name": "Ana Lifter", "email": "ana@example.com",
-            "password": "squat depth matters"}
+    data = {
+        "display_name": "Ana Lifter",
+        "email": "ana@example.com",
+        "password": "squat depth matters",
+    }
     data.update(fields)
     return client.post("/auth/sign-up", data=data)
 
@@ -43,8 +46,10 @@ def test_sign_up_creates_an_athlete_and_sends_them_to_onboarding(client, db):
         ({"password": "p" * 200}, "Use at most 128 characters."),
         ({"password": "password123"}, "too easy to guess"),
         ({"password": "aaaaaaaaaaaa"}, "too easy to guess"),
-        ({"email": "longpassword@example.com", "password": "longpassword@example.com"},
-         "can't be your email"),
+        (
+            {"email": "longpassword@example.com", "password": "longpassword@example.com"},
+            "can't be your email",
+        ),
     ],
 )
 def test_sign_up_rejects_bad_input_next_to_the_field(client, db, fields, message):
@@ -80,8 +85,10 @@ def test_sign_in_with_a_wrong_password_is_refused_with_one_message(client, db):
 
 def test_sign_in_sets_hardened_cookies_and_remember_me(client, db):
     make_user("ana@example.com")
-    response = client.post("/auth/sign-in", data={
-        "email": "ana@example.com", "password": "correct horse battery", "remember": "y"})
+    response = client.post(
+        "/auth/sign-in",
+        data={"email": "ana@example.com", "password": "correct horse battery", "remember": "y"},
+    )
     assert response.status_code == 303
     cookies = response.headers.getlist("Set-Cookie")
     session = next(c for c in cookies if c.startswith("session="))
@@ -92,12 +99,16 @@ def test_sign_in_sets_hardened_cookies_and_remember_me(client, db):
 
 def test_sign_in_honours_a_local_next_but_not_an_external_one(client, db):
     make_user("coach@example.com", role="coach")
-    ok = client.post("/auth/sign-in?next=/tools", data={
-        "email": "coach@example.com", "password": "correct horse battery"})
+    ok = client.post(
+        "/auth/sign-in?next=/tools",
+        data={"email": "coach@example.com", "password": "correct horse battery"},
+    )
     assert ok.headers["Location"] == "/tools"
     client.post("/auth/sign-out")
-    evil = client.post("/auth/sign-in?next=//evil.example/", data={
-        "email": "coach@example.com", "password": "correct horse battery"})
+    evil = client.post(
+        "/auth/sign-in?next=//evil.example/",
+        data={"email": "coach@example.com", "password": "correct horse battery"},
+    )
     assert evil.headers["Location"] == "/planner"
 
 
@@ -140,8 +151,10 @@ def test_htmx_posts_carry_the_token_in_a_header(csrf_client, db):
 
 def test_sign_out_also_forgets_the_remember_me_cookie(client, db):
     make_user("ana@example.com")
-    client.post("/auth/sign-in", data={
-        "email": "ana@example.com", "password": "correct horse battery", "remember": "y"})
+    client.post(
+        "/auth/sign-in",
+        data={"email": "ana@example.com", "password": "correct horse battery", "remember": "y"},
+    )
     response = client.post("/auth/sign-out")
     assert any(c.startswith("remember_token=;") for c in response.headers.getlist("Set-Cookie"))
     assert client.get("/planner").status_code == 302

@@ -19,8 +19,12 @@ def issuer():
 
 @pytest.fixture
 def oidc_client(app_factory, db, issuer):
-    app = app_factory(OIDC_ISSUER=issuer, OIDC_CLIENT_ID="meetday",
-                   OIDC_CLIENT_SECRET="test-secret", OIDC_PROVIDER_NAME="Test ID")
+    app = app_factory(
+        OIDC_ISSUER=issuer,
+        OIDC_CLIENT_ID="meetday",
+        OIDC_CLIENT_SECRET="test-secret",
+        OIDC_PROVIDER_NAME="Test ID",
+    )
     return app.test_client()
 
 
@@ -44,7 +48,11 @@ def test_code_flow_creates_an_athlete_and_starts_onboarding(oidc_client, issuer,
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/profile/steps/1")
     user = db.session.scalar(select(User))
-    assert (user.email, user.display_name, user.password_hash) == ("mia@example.com", "Mia Chen", None)
+    assert (user.email, user.display_name, user.password_hash) == (
+        "mia@example.com",
+        "Mia Chen",
+        None,
+    )
     identity = db.session.scalar(select(OidcIdentity))
     assert (identity.issuer, identity.subject, identity.user_id) == (issuer, "kc-001", user.id)
     # Signing in again finds the same person by (issuer, subject)
@@ -73,8 +81,9 @@ def test_unverified_email_is_not_linked(oidc_client, issuer, db):
 
 def test_a_callback_with_the_wrong_state_is_refused(oidc_client, issuer, db):
     start = oidc_client.get("/auth/oidc/start")
-    answer = requests.post(start.headers["Location"], data={"sub": "kc-004"},
-                           allow_redirects=False, timeout=5)
+    answer = requests.post(
+        start.headers["Location"], data={"sub": "kc-004"}, allow_redirects=False, timeout=5
+    )
     callback = urlsplit(answer.headers["Location"])
     code = parse_qs(callback.query)["code"][0]
     response = oidc_client.get(f"{callback.path}?code={code}&state=forged-state")
@@ -84,8 +93,11 @@ def test_a_callback_with_the_wrong_state_is_refused(oidc_client, issuer, db):
 
 
 def test_an_unreachable_issuer_gives_the_unavailable_page(app_factory, db):
-    app = app_factory(OIDC_ISSUER=f"http://127.0.0.1:{closed_port()}",
-                   OIDC_CLIENT_ID="meetday", OIDC_CLIENT_SECRET="x")
+    app = app_factory(
+        OIDC_ISSUER=f"http://127.0.0.1:{closed_port()}",
+        OIDC_CLIENT_ID="meetday",
+        OIDC_CLIENT_SECRET="x",
+    )
     response = app.test_client().get("/auth/oidc/start")
     assert response.status_code == 503
     page = response.get_data(as_text=True)
@@ -94,8 +106,12 @@ def test_an_unreachable_issuer_gives_the_unavailable_page(app_factory, db):
 
 def test_a_provider_that_hangs_times_out_to_the_unavailable_page(app_factory, db):
     with silent_server() as hanging:
-        app = app_factory(OIDC_ISSUER=hanging, OIDC_CLIENT_ID="meetday",
-                       OIDC_CLIENT_SECRET="x", OIDC_TIMEOUT_SECONDS=0.3)
+        app = app_factory(
+            OIDC_ISSUER=hanging,
+            OIDC_CLIENT_ID="meetday",
+            OIDC_CLIENT_SECRET="x",
+            OIDC_TIMEOUT_SECONDS=0.3,
+        )
         response = app.test_client().get("/auth/oidc/start")
     assert response.status_code == 503
     assert "Authentication unavailable" in response.get_data(as_text=True)

@@ -16,21 +16,58 @@ MEET = (date.today() + timedelta(days=70)).isoformat()
 
 # A lifter who works in lb and ft/in, competing USAPL (classes from 2022-01-01).
 STEPS = {
-    1: {"mass_unit": "lb", "height_unit": "ftin", "sex": "M", "age": "31", "bodyweight": "198",
-        "height_ft": "5", "height_in": "11", "time_zone": "America/Chicago"},
-    2: {"federation": "USAPL", "meet_date": MEET, "weeks_to_meet": "", "weight_class": "90",
-        "weight_plan": "cut", "target_bodyweight": "196", "past_competitions": "2025 Raw Nationals"},
-    3: {"squat_best": "385", "squat_best_reps": "1", "bench_best": "245", "bench_best_reps": "3",
-        "deadlift_best": "455", "deadlift_best_reps": "1", "squat_goal": "405",
-        "bench_goal": "265", "deadlift_goal": "500", "most_important_lift": "squat",
-        "least_important_lift": "bench", "planned_gain_per_month": "5",
-        "evaluate_feasibility": "yes"},
-    4: {"days_per_week": "4", "session_minutes": "90", "volume_preference": "medium",
-        "squat_recovery": "4", "bench_recovery": "5", "deadlift_recovery": "2",
-        "recovers_from_heavy_deadlifts": "no", "deadlift_style": "sumo",
-        "squat_stance": "medium", "knee_sleeves": "yes"},
-    5: {"form_issues": "Knees cave on the way up", "injuries": "", "feed_visibility": "passcode",
-        "passcode": "platform-2026"},
+    1: {
+        "mass_unit": "lb",
+        "height_unit": "ftin",
+        "sex": "M",
+        "age": "31",
+        "bodyweight": "198",
+        "height_ft": "5",
+        "height_in": "11",
+        "time_zone": "America/Chicago",
+    },
+    2: {
+        "federation": "USAPL",
+        "meet_date": MEET,
+        "weeks_to_meet": "",
+        "weight_class": "90",
+        "weight_plan": "cut",
+        "target_bodyweight": "196",
+        "past_competitions": "2025 Raw Nationals",
+    },
+    3: {
+        "squat_best": "385",
+        "squat_best_reps": "1",
+        "bench_best": "245",
+        "bench_best_reps": "3",
+        "deadlift_best": "455",
+        "deadlift_best_reps": "1",
+        "squat_goal": "405",
+        "bench_goal": "265",
+        "deadlift_goal": "500",
+        "most_important_lift": "squat",
+        "least_important_lift": "bench",
+        "planned_gain_per_month": "5",
+        "evaluate_feasibility": "yes",
+    },
+    4: {
+        "days_per_week": "4",
+        "session_minutes": "90",
+        "volume_preference": "medium",
+        "squat_recovery": "4",
+        "bench_recovery": "5",
+        "deadlift_recovery": "2",
+        "recovers_from_heavy_deadlifts": "no",
+        "deadlift_style": "sumo",
+        "squat_stance": "medium",
+        "knee_sleeves": "yes",
+    },
+    5: {
+        "form_issues": "Knees cave on the way up",
+        "injuries": "",
+        "feed_visibility": "passcode",
+        "passcode": "platform-2026",
+    },
 }
 
 
@@ -74,7 +111,10 @@ def test_onboarding_in_lb_stores_exact_kg(client, athlete, db):
     assert stored.feed_passcode_hash.startswith("$argon2id$")
     assert hashing.verify_secret(stored.feed_passcode_hash, "platform-2026")
     assert (athlete.mass_unit, athlete.height_unit, athlete.time_zone) == (
-        "lb", "ftin", "America/Chicago")
+        "lb",
+        "ftin",
+        "America/Chicago",
+    )
 
 
 def test_profile_page_shows_loads_in_the_users_unit(client, athlete, db):
@@ -95,8 +135,9 @@ def test_weeks_until_meet_derives_the_date(client, athlete, db):
 def test_repeated_client_id_is_the_same_write(client, athlete, db):
     client_id = form_client_id(client.get("/profile/steps/1").get_data(as_text=True))
     first = client.post("/profile/steps/1", data={**STEPS[1], "client_id": client_id})
-    replay = client.post("/profile/steps/1",
-                         data={**STEPS[1], "bodyweight": "250", "client_id": client_id})
+    replay = client.post(
+        "/profile/steps/1", data={**STEPS[1], "bodyweight": "250", "client_id": client_id}
+    )
     assert first.status_code == replay.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(AthleteProfile)) == 1
     assert db.session.scalar(select(func.count()).select_from(WriteReceipt)) == 1
@@ -124,7 +165,8 @@ def test_weight_classes_follow_the_federation(htmx_client, db):
     html = fragment.get_data(as_text=True)
     assert "<html" not in html and 'value="93"' in html and 'value="90"' not in html
     html = htmx_client.get(f"/profile/weight-classes?federation=USAPL&meet_date={MEET}").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert 'value="90"' in html and 'value="140+"' in html
 
 

@@ -14,8 +14,9 @@ def test_healthz_answers_without_touching_services(client):
 def test_readyz_checks_the_database_and_redis(client, app):
     body = client.get("/readyz").get_json()
     assert body["status"] == "ready"
-    expected_backend = "postgresql" if app.config["SQLALCHEMY_DATABASE_URI"].startswith(
-        "postgresql") else "sqlite"
+    expected_backend = (
+        "postgresql" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else "sqlite"
+    )
     assert body["checks"]["database"] == {"ok": True, "backend": expected_backend}
     assert body["checks"]["redis"]["ok"] is True
 
@@ -38,7 +39,10 @@ def test_readyz_fails_when_the_database_is_down(app_factory, db):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("postgres://u:p@db.example:5432/meetday", "postgresql+psycopg://u:p@db.example:5432/meetday"),
+        (
+            "postgres://u:p@db.example:5432/meetday",
+            "postgresql+psycopg://u:p@db.example:5432/meetday",
+        ),
         ("postgresql://u@h/d", "postgresql+psycopg://u@h/d"),
         ("postgresql+psycopg://u@h/d", "postgresql+psycopg://u@h/d"),
         (None, "sqlite:////srv/instance/meetday.db"),

@@ -11,9 +11,23 @@ PASSWORD_MAX = 128
 # The most common leaked passwords that pass the length rule (NIST SP 800-63B 5.1.1.2
 # asks verifiers to refuse values from breach corpuses).
 COMMON_PASSWORDS = {
-    "1234567890", "12345678910", "0123456789", "1111111111", "qwertyuiop", "password12",
-    "password123", "password1234", "iloveyou12", "abcdefghij", "qwerty1234", "1q2w3e4r5t",
-    "powerlifting", "deadlift123", "letmein123", "welcome123", "passw0rd123",
+    "1234567890",
+    "12345678910",
+    "0123456789",
+    "1111111111",
+    "qwertyuiop",
+    "password12",
+    "password123",
+    "password1234",
+    "iloveyou12",
+    "abcdefghij",
+    "qwerty1234",
+    "1q2w3e4r5t",
+    "powerlifting",
+    "deadlift123",
+    "letmein123",
+    "welcome123",
+    "passw0rd123",
 }
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
 from authlib.integrations.flask_client import OAuth
+from flask import Flask, current_app
 
 CLIENT_NAME = "oidc"
 

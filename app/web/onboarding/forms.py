@@ -72,24 +72,46 @@ class BodyForm(StepForm):
     title = "About you"
     intro = "Your units, and what the points formulas and weight classes need."
 
-    mass_unit = RadioField("Weights in", choices=options([("kg", "kg"), ("lb", "lb")]), default="kg",
-                           validators=[choose("kg or lb")])
-    height_unit = RadioField("Height in", choices=options([("cm", "cm"), ("ftin", "ft / in")]),
-                             default="cm", validators=[choose("cm or ft/in")])
-    sex = RadioField("Sex", choices=options([("M", "Male"), ("F", "Female")]),
-                     description="Used for points (DOTS, IPF GL) and weight classes.",
-                     validators=[choose("the category you compete in")])
-    age = WholeNumberField("Age", validators=[required("Age"), NumberRange(
-        13, 100, "Enter an age between 13 and 100.")], render_kw={"inputmode": "numeric"})
-    bodyweight = MassField("Bodyweight", validators=[
-        required("Bodyweight"), MassRange("30", "250", "a bodyweight")],
-        render_kw={"inputmode": "decimal"})
+    mass_unit = RadioField(
+        "Weights in",
+        choices=options([("kg", "kg"), ("lb", "lb")]),
+        default="kg",
+        validators=[choose("kg or lb")],
+    )
+    height_unit = RadioField(
+        "Height in",
+        choices=options([("cm", "cm"), ("ftin", "ft / in")]),
+        default="cm",
+        validators=[choose("cm or ft/in")],
+    )
+    sex = RadioField(
+        "Sex",
+        choices=options([("M", "Male"), ("F", "Female")]),
+        description="Used for points (DOTS, IPF GL) and weight classes.",
+        validators=[choose("the category you compete in")],
+    )
+    age = WholeNumberField(
+        "Age",
+        validators=[required("Age"), NumberRange(13, 100, "Enter an age between 13 and 100.")],
+        render_kw={"inputmode": "numeric"},
+    )
+    bodyweight = MassField(
+        "Bodyweight",
+        validators=[required("Bodyweight"), MassRange("30", "250", "a bodyweight")],
+        render_kw={"inputmode": "decimal"},
+    )
     height_cm = NumberField("Height", validators=[Optional()], render_kw={"inputmode": "decimal"})
-    height_ft = WholeNumberField("Feet", validators=[Optional()], render_kw={"inputmode": "numeric"})
+    height_ft = WholeNumberField(
+        "Feet", validators=[Optional()], render_kw={"inputmode": "numeric"}
+    )
     height_in = NumberField("Inches", validators=[Optional()], render_kw={"inputmode": "decimal"})
-    time_zone = SelectField("Time zone", choices=options([(tz, tz.replace("_", " ")) for tz in TIME_ZONES]),
-                            default="UTC", validate_choice=False,
-                            description="Reminders arrive at a sensible local time.")
+    time_zone = SelectField(
+        "Time zone",
+        choices=options([(tz, tz.replace("_", " ")) for tz in TIME_ZONES]),
+        default="UTC",
+        validate_choice=False,
+        description="Reminders arrive at a sensible local time.",
+    )
 
     def mass_unit_for_input(self) -> str:
         return self.mass_unit.data if self.mass_unit.data in units.MASS_UNITS else "kg"
@@ -118,9 +140,11 @@ class BodyForm(StepForm):
             self.height_in.errors = [*self.height_in.errors, "Inches go from 0 to 11.9."]
             return False
         if not Decimal("120") <= cm <= Decimal("230"):
-            message = ("Enter a height between 3 ft 11 in and 7 ft 6 in."
-                       if self.height_unit.data == "ftin"
-                       else "Enter a height between 120 and 230 cm.")
+            message = (
+                "Enter a height between 3 ft 11 in and 7 ft 6 in."
+                if self.height_unit.data == "ftin"
+                else "Enter a height between 120 and 230 cm."
+            )
             target.errors = [*target.errors, message]
             return False
         return ok
@@ -141,10 +165,17 @@ class BodyForm(StepForm):
             self.height_ft.data, self.height_in.data = feet, inches
 
     def values(self, user):
-        profile = {"sex": self.sex.data, "age": self.age.data,
-                   "bodyweight_kg": self.kg(self.bodyweight), "height_cm": self.height_in_cm()}
-        account = {"mass_unit": self.mass_unit.data, "height_unit": self.height_unit.data,
-                   "time_zone": self.time_zone.data}
+        profile = {
+            "sex": self.sex.data,
+            "age": self.age.data,
+            "bodyweight_kg": self.kg(self.bodyweight),
+            "height_cm": self.height_in_cm(),
+        }
+        account = {
+            "mass_unit": self.mass_unit.data,
+            "height_unit": self.height_unit.data,
+            "time_zone": self.time_zone.data,
+        }
         return profile, account
 
 
@@ -152,24 +183,39 @@ class MeetForm(StepForm):
     title = "Your meet"
     intro = "Pick a date or say how many weeks out you are; we work out the other."
 
-    federation = SelectField("Federation", choices=options(list(weight_classes.FEDERATIONS.items())),
-                             validators=[choose("a federation")])
-    meet_date = DateField("Meet date", validators=[Optional()],
-                          render_kw={"placeholder": "yyyy-mm-dd"})
-    weeks_to_meet = WholeNumberField("…or weeks to go", validators=[
-        Optional(), NumberRange(1, 104, "Enter between 1 and 104 weeks.")],
-        render_kw={"inputmode": "numeric"})
-    weight_class = SelectField("Target weight class", choices=[],
-                               validators=[choose("a weight class")])
-    weight_plan = RadioField("Bodyweight plan", choices=options([
-        ("maintain", "Maintain"), ("cut", "Cut"), ("gain", "Gain")]), default="maintain",
-        validators=[choose("a bodyweight plan")])
-    target_bodyweight = MassField("Target bodyweight", validators=[
-        MassRange("30", "250", "a target bodyweight")],
-        render_kw={"inputmode": "decimal"}, description="Needed for a cut or a gain.")
-    past_competitions = TextAreaField("Past competitions", validators=[Length(
-        max=TEXT_MAX, message=f"Keep this under {TEXT_MAX} characters.")],
-        description="One per line, e.g. “2025 Nationals – 560 kg total”. Optional.")
+    federation = SelectField(
+        "Federation",
+        choices=options(list(weight_classes.FEDERATIONS.items())),
+        validators=[choose("a federation")],
+    )
+    meet_date = DateField(
+        "Meet date", validators=[Optional()], render_kw={"placeholder": "yyyy-mm-dd"}
+    )
+    weeks_to_meet = WholeNumberField(
+        "…or weeks to go",
+        validators=[Optional(), NumberRange(1, 104, "Enter between 1 and 104 weeks.")],
+        render_kw={"inputmode": "numeric"},
+    )
+    weight_class = SelectField(
+        "Target weight class", choices=[], validators=[choose("a weight class")]
+    )
+    weight_plan = RadioField(
+        "Bodyweight plan",
+        choices=options([("maintain", "Maintain"), ("cut", "Cut"), ("gain", "Gain")]),
+        default="maintain",
+        validators=[choose("a bodyweight plan")],
+    )
+    target_bodyweight = MassField(
+        "Target bodyweight",
+        validators=[MassRange("30", "250", "a target bodyweight")],
+        render_kw={"inputmode": "decimal"},
+        description="Needed for a cut or a gain.",
+    )
+    past_competitions = TextAreaField(
+        "Past competitions",
+        validators=[Length(max=TEXT_MAX, message=f"Keep this under {TEXT_MAX} characters.")],
+        description="One per line, e.g. “2025 Nationals – 560 kg total”. Optional.",
+    )
 
     def __init__(self, *args, sex: str = "M", bodyweight_kg=None, today: date, **kwargs):
         self._sex, self._bodyweight_kg, self._today = sex, bodyweight_kg, today
@@ -195,8 +241,10 @@ class MeetForm(StepForm):
         if not (self.meet_date.raw_data and self.meet_date.raw_data[0]) and not (
             self.weeks_to_meet.raw_data and self.weeks_to_meet.raw_data[0].strip()
         ):
-            self.meet_date.errors = [*self.meet_date.errors,
-                                     "Enter the meet date or the weeks until it."]
+            self.meet_date.errors = [
+                *self.meet_date.errors,
+                "Enter the meet date or the weeks until it.",
+            ]
             return False
         return ok
 
@@ -244,24 +292,35 @@ class MeetForm(StepForm):
 
 
 def _best(label):
-    return MassField(label, validators=[required(label), MassRange("1", "600", "a load")],
-                     render_kw={"inputmode": "decimal"})
+    return MassField(
+        label,
+        validators=[required(label), MassRange("1", "600", "a load")],
+        render_kw={"inputmode": "decimal"},
+    )
 
 
 def _reps(label):
-    return WholeNumberField(label, default=1, validators=[
-        required("Reps"), NumberRange(1, 10, "Enter 1 to 10 reps.")],
-        render_kw={"inputmode": "numeric"})
+    return WholeNumberField(
+        label,
+        default=1,
+        validators=[required("Reps"), NumberRange(1, 10, "Enter 1 to 10 reps.")],
+        render_kw={"inputmode": "numeric"},
+    )
 
 
 def _goal(label):
-    return MassField(label, validators=[required(label), MassRange("1", "600", "a goal")],
-                     render_kw={"inputmode": "decimal"})
+    return MassField(
+        label,
+        validators=[required(label), MassRange("1", "600", "a goal")],
+        render_kw={"inputmode": "decimal"},
+    )
 
 
 class LiftsForm(StepForm):
     title = "Your lifts"
-    intro = "Your current best (or a recent top set and its reps), and what you want on the platform."
+    intro = (
+        "Your current best (or a recent top set and its reps), and what you want on the platform."
+    )
 
     squat_best = _best("Squat best")
     squat_best_reps = _reps("Squat reps")
@@ -272,16 +331,22 @@ class LiftsForm(StepForm):
     squat_goal = _goal("Squat goal")
     bench_goal = _goal("Bench goal")
     deadlift_goal = _goal("Deadlift goal")
-    most_important_lift = RadioField("Most important lift", choices=LIFT_CHOICES,
-                                     validators=[choose("your most important lift")])
-    least_important_lift = RadioField("Least important lift", choices=LIFT_CHOICES,
-                                      validators=[choose("your least important lift")])
-    planned_gain_per_month = MassField("Planned gain on your total per month",
-                                       validators=[required("Planned gain"),
-                                                   MassRange("0", "20", "a monthly gain")],
-                                       render_kw={"inputmode": "decimal"})
-    evaluate_feasibility = YesNoField("Check whether my goals are realistic", default="yes",
-                                      validators=[choose("yes or no")])
+    most_important_lift = RadioField(
+        "Most important lift", choices=LIFT_CHOICES, validators=[choose("your most important lift")]
+    )
+    least_important_lift = RadioField(
+        "Least important lift",
+        choices=LIFT_CHOICES,
+        validators=[choose("your least important lift")],
+    )
+    planned_gain_per_month = MassField(
+        "Planned gain on your total per month",
+        validators=[required("Planned gain"), MassRange("0", "20", "a monthly gain")],
+        render_kw={"inputmode": "decimal"},
+    )
+    evaluate_feasibility = YesNoField(
+        "Check whether my goals are realistic", default="yes", validators=[choose("yes or no")]
+    )
 
     def validate_least_important_lift(self, field):
         if field.data and field.data == self.most_important_lift.data:
@@ -295,13 +360,19 @@ class LiftsForm(StepForm):
         if profile is None:
             return
         for lift in LIFTS:
-            getattr(self, f"{lift}_best").data = to_unit(getattr(profile, f"{lift}_best_kg"), user.mass_unit)
+            getattr(self, f"{lift}_best").data = to_unit(
+                getattr(profile, f"{lift}_best_kg"), user.mass_unit
+            )
             getattr(self, f"{lift}_best_reps").data = getattr(profile, f"{lift}_best_reps") or 1
-            getattr(self, f"{lift}_goal").data = to_unit(getattr(profile, f"{lift}_goal_kg"), user.mass_unit)
+            getattr(self, f"{lift}_goal").data = to_unit(
+                getattr(profile, f"{lift}_goal_kg"), user.mass_unit
+            )
         self.most_important_lift.data = profile.most_important_lift
         self.least_important_lift.data = profile.least_important_lift
         if profile.planned_gain_kg_per_month is not None:
-            self.planned_gain_per_month.data = to_unit(profile.planned_gain_kg_per_month, user.mass_unit)
+            self.planned_gain_per_month.data = to_unit(
+                profile.planned_gain_kg_per_month, user.mass_unit
+            )
         if profile.steps_done >= 3:
             self.evaluate_feasibility.data = "yes" if profile.evaluate_feasibility else "no"
 
@@ -321,37 +392,66 @@ class LiftsForm(StepForm):
 
 
 def _rating(lift):
-    return RadioField(f"{lift} recovery", choices=options([(str(n), str(n)) for n in range(1, 6)]),
-                      coerce=int_choice, validators=[choose(f"a {lift.lower()} recovery rating")],
-                      description="1 = sore for days, 5 = fresh next day.")
+    return RadioField(
+        f"{lift} recovery",
+        choices=options([(str(n), str(n)) for n in range(1, 6)]),
+        coerce=int_choice,
+        validators=[choose(f"a {lift.lower()} recovery rating")],
+        description="1 = sore for days, 5 = fresh next day.",
+    )
 
 
 class TrainingForm(StepForm):
     title = "How you train"
     intro = "Your week, your recovery and your technique, so the plan fits you."
 
-    days_per_week = RadioField("Training days per week", choices=options([(str(n), str(n)) for n in range(2, 8)]),
-                               coerce=int_choice, default=4, validators=[choose("training days per week")])
-    session_minutes = WholeNumberField("Session length (minutes)", default=90, validators=[
-        required("Session length"), NumberRange(30, 240, "Enter 30 to 240 minutes.")],
-        render_kw={"inputmode": "numeric", "step": 15})
-    volume_preference = RadioField("Volume you like", choices=options([
-        ("low", "Low"), ("medium", "Medium"), ("high", "High")]), default="medium",
-        validators=[choose("a volume preference")])
+    days_per_week = RadioField(
+        "Training days per week",
+        choices=options([(str(n), str(n)) for n in range(2, 8)]),
+        coerce=int_choice,
+        default=4,
+        validators=[choose("training days per week")],
+    )
+    session_minutes = WholeNumberField(
+        "Session length (minutes)",
+        default=90,
+        validators=[required("Session length"), NumberRange(30, 240, "Enter 30 to 240 minutes.")],
+        render_kw={"inputmode": "numeric", "step": 15},
+    )
+    volume_preference = RadioField(
+        "Volume you like",
+        choices=options([("low", "Low"), ("medium", "Medium"), ("high", "High")]),
+        default="medium",
+        validators=[choose("a volume preference")],
+    )
     squat_recovery = _rating("Squat")
     bench_recovery = _rating("Bench")
     deadlift_recovery = _rating("Deadlift")
-    recovers_from_heavy_deadlifts = YesNoField("I recover well from heavy deadlifts",
-                                               validators=[choose("yes or no")])
-    deadlift_style = RadioField("Deadlift style", choices=options([
-        ("conventional", "Conventional"), ("sumo", "Sumo")]), validators=[choose("a deadlift style")])
-    squat_stance = RadioField("Squat stance", choices=options([
-        ("narrow", "Narrow"), ("medium", "Medium"), ("wide", "Wide")]),
-        validators=[choose("a squat stance")])
+    recovers_from_heavy_deadlifts = YesNoField(
+        "I recover well from heavy deadlifts", validators=[choose("yes or no")]
+    )
+    deadlift_style = RadioField(
+        "Deadlift style",
+        choices=options([("conventional", "Conventional"), ("sumo", "Sumo")]),
+        validators=[choose("a deadlift style")],
+    )
+    squat_stance = RadioField(
+        "Squat stance",
+        choices=options([("narrow", "Narrow"), ("medium", "Medium"), ("wide", "Wide")]),
+        validators=[choose("a squat stance")],
+    )
     knee_sleeves = YesNoField("I squat in knee sleeves", validators=[choose("yes or no")])
 
-    FIELDS = ("days_per_week", "session_minutes", "volume_preference", "squat_recovery",
-              "bench_recovery", "deadlift_recovery", "deadlift_style", "squat_stance")
+    FIELDS = (
+        "days_per_week",
+        "session_minutes",
+        "volume_preference",
+        "squat_recovery",
+        "bench_recovery",
+        "deadlift_recovery",
+        "deadlift_style",
+        "squat_stance",
+    )
 
     def prefill(self, profile, user) -> None:
         if profile is None or profile.steps_done < 4:
@@ -372,17 +472,27 @@ class HealthForm(StepForm):
     title = "Health and sharing"
     intro = "What your coach should know, and who can see your lift videos."
 
-    form_issues = TextAreaField("Form issues you're working on", validators=[Length(
-        max=TEXT_MAX, message=f"Keep this under {TEXT_MAX} characters.")],
-        description="e.g. “hips rise first off the floor”. Optional.")
-    injuries = TextAreaField("Injuries or niggles", validators=[Length(
-        max=TEXT_MAX, message=f"Keep this under {TEXT_MAX} characters.")],
-        description="Current or past, anything that limits a movement. Optional.")
-    feed_visibility = RadioField("Who can see my feed", choices=options([
-        ("public", "Everyone"), ("passcode", "People with my passcode")]), default="public",
-        validators=[choose("who can see your feed")])
-    passcode = PasswordField("Feed passcode", render_kw={"autocomplete": "new-password"},
-        description="Share it with the people you want in. Stored only as a slow hash.")
+    form_issues = TextAreaField(
+        "Form issues you're working on",
+        validators=[Length(max=TEXT_MAX, message=f"Keep this under {TEXT_MAX} characters.")],
+        description="e.g. “hips rise first off the floor”. Optional.",
+    )
+    injuries = TextAreaField(
+        "Injuries or niggles",
+        validators=[Length(max=TEXT_MAX, message=f"Keep this under {TEXT_MAX} characters.")],
+        description="Current or past, anything that limits a movement. Optional.",
+    )
+    feed_visibility = RadioField(
+        "Who can see my feed",
+        choices=options([("public", "Everyone"), ("passcode", "People with my passcode")]),
+        default="public",
+        validators=[choose("who can see your feed")],
+    )
+    passcode = PasswordField(
+        "Feed passcode",
+        render_kw={"autocomplete": "new-password"},
+        description="Share it with the people you want in. Stored only as a slow hash.",
+    )
 
     def __init__(self, *args, has_passcode: bool = False, **kwargs):
         self._has_passcode = has_passcode

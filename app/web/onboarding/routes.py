@@ -33,9 +33,11 @@ def _build_form(step: int, profile, formdata=None):
     form_class = STEPS[step - 1]
     kwargs = {"mass_unit": current_user.mass_unit, "formdata": formdata}
     if form_class is MeetForm:
-        kwargs.update(sex=(profile.sex if profile else None) or "M",
-                      bodyweight_kg=profile.bodyweight_kg if profile else None,
-                      today=local_today(current_user.time_zone))
+        kwargs.update(
+            sex=(profile.sex if profile else None) or "M",
+            bodyweight_kg=profile.bodyweight_kg if profile else None,
+            today=local_today(current_user.time_zone),
+        )
     if form_class is HealthForm:
         kwargs["has_passcode"] = bool(profile and profile.feed_passcode_hash)
     return form_class(**kwargs)
@@ -57,8 +59,10 @@ def show_profile():
 @login_required
 def show_step(step: int):
     profile = profiles.profile_of(current_user)
-    if not 1 <= step <= ONBOARDING_STEPS or step > _next_step(profile) and not (
-        profile and profile.is_complete
+    if (
+        not 1 <= step <= ONBOARDING_STEPS
+        or step > _next_step(profile)
+        and not (profile and profile.is_complete)
     ):
         return redirect(url_for("onboarding.show_step", step=_next_step(profile)))
     form = _build_form(step, profile, formdata=request.form if request.method == "POST" else None)
@@ -68,13 +72,21 @@ def show_step(step: int):
     elif form.validate():
         profile_values, user_values = form.values(current_user)
         was_complete = bool(profile and profile.is_complete)
-        result = profiles.save_step(current_user, step, profile_values, user_values,
-                                    form.client_id.data)
+        result = profiles.save_step(
+            current_user, step, profile_values, user_values, form.client_id.data
+        )
         return _after_save(step, result.profile, was_complete)
     status = 422 if request.method == "POST" else 200
-    return render_view("onboarding/step.html", block="step_form", status=status, form=form,
-                       step=step, steps=ONBOARDING_STEPS, profile=profile,
-                       editing=bool(profile and profile.is_complete))
+    return render_view(
+        "onboarding/step.html",
+        block="step_form",
+        status=status,
+        form=form,
+        step=step,
+        steps=ONBOARDING_STEPS,
+        profile=profile,
+        editing=bool(profile and profile.is_complete),
+    )
 
 
 def _after_save(step: int, profile, was_complete: bool):

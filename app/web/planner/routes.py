@@ -12,5 +12,6 @@ from app.web.planner import bp
 @login_required
 def index():
     profile = profiles.profile_of(current_user)
-    return render_view("planner/index.html", profile=profile,
-                       today=local_today(current_user.time_zone))
+    return render_view(
+        "planner/index.html", profile=profile, today=local_today(current_user.time_zone)
+    )

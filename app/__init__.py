@@ -36,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.web.api import bp as api_bp
     from app.web.auth import bp as auth_bp
     from app.web.dms import bp as dms_bp
     from app.web.feed import bp as feed_bp
@@ -44,7 +45,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.planner import bp as planner_bp
     from app.web.tools import bp as tools_bp
 
-    for bp in (auth_bp, onboarding_bp, feed_bp, planner_bp, dms_bp, tools_bp, ops_bp):
+    for bp in (auth_bp, onboarding_bp, feed_bp, planner_bp, dms_bp, tools_bp, api_bp, ops_bp):
         app.register_blueprint(bp)
     from app.web.auth import oidc
 

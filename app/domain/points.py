@@ -61,8 +61,8 @@ def _check(sex: str, bodyweight_kg: float, total_kg: float) -> tuple[float, floa
     if sex not in ("M", "F"):
         raise PointsInputError("sex must be 'M' or 'F'")
     bw, total = float(bodyweight_kg), float(total_kg)
-    if not (math.isfinite(bw) and math.isfinite(total)) or bw <= 0 or total < 0:
-        raise PointsInputError("bodyweight must be positive and total zero or more (kg)")
+    if not (math.isfinite(bw) and math.isfinite(total)) or not 0 < bw <= 400 or not 0 <= total <= 2000:
+        raise PointsInputError("bodyweight must be 0-400 kg and total 0-2000 kg")
     return bw, total
 
 

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 FORMULAS = ("epley", "brzycki", "rpe")
 MIN_RPE, MAX_RPE = Decimal(6), Decimal(10)
 MAX_CHART_REPS = 12
+MAX_LOAD_KG = Decimal(1000)  # well above any barbell lift ever made (about 500 kg)
 
 # %1RM by RPE (rows) and reps 1..12 (columns). In the chart a whole-RPE row is the RPE 10
 # row shifted by the reps in reserve, and each half step is the midpoint of its neighbours
@@ -41,8 +42,8 @@ class StrengthInputError(ValueError):
 
 def _check_load_reps(load_kg, reps: int, max_reps: int) -> Decimal:
     load = Decimal(load_kg)
-    if not load.is_finite() or load <= 0:
-        raise StrengthInputError("load must be a positive number of kg")
+    if not load.is_finite() or not 0 < load <= MAX_LOAD_KG:
+        raise StrengthInputError("load must be a positive number of kg, at most 1000")
     if not isinstance(reps, int) or not 1 <= reps <= max_reps:
         raise StrengthInputError(f"reps must be a whole number from 1 to {max_reps}")
     return load

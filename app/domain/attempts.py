@@ -51,8 +51,9 @@ class Attempts:
         return self.opener, self.second, self.third
 
 
-def select_attempts(projected_max_kg, federation: str = "IPF", style: str = "standard",
-                    record_kg=None) -> Attempts:
+def select_attempts(
+    projected_max_kg, federation: str = "IPF", style: str = "standard", record_kg=None
+) -> Attempts:
     """Opener, second and third for a lift whose projected meet-day max is ``projected_max_kg``.
 
     The opener rounds down, the others to the nearest federation increment; each attempt is at
@@ -74,8 +75,9 @@ def select_attempts(projected_max_kg, federation: str = "IPF", style: str = "sta
     second = max(round_to(projected * fractions[1], step), opener + step)
     third = max(round_to(projected * fractions[2], step), second + step)
     if record_kg is not None and rules.record_increment_kg is not None:
-        record_attempt = round_to(Decimal(record_kg) + rules.record_increment_kg,
-                                  rules.record_increment_kg, "up")
+        record_attempt = round_to(
+            Decimal(record_kg) + rules.record_increment_kg, rules.record_increment_kg, "up"
+        )
         if second < record_attempt <= projected * Decimal("1.025"):
             return Attempts(opener, second, record_attempt, third_is_record=True)
     return Attempts(opener, second, third)
@@ -88,8 +90,14 @@ class WarmUpSet:
 
 
 # (fraction of the opener, reps): bigger openers get more steps, and no jump is huge
-_LADDER = ((Decimal("0.30"), 5), (Decimal("0.50"), 3), (Decimal("0.65"), 2),
-           (Decimal("0.78"), 1), (Decimal("0.87"), 1), (Decimal("0.94"), 1))
+_LADDER = (
+    (Decimal("0.30"), 5),
+    (Decimal("0.50"), 3),
+    (Decimal("0.65"), 2),
+    (Decimal("0.78"), 1),
+    (Decimal("0.87"), 1),
+    (Decimal("0.94"), 1),
+)
 MIN_JUMP_KG = Decimal(5)
 
 

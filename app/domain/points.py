@@ -20,16 +20,38 @@ _DOTS = {
     "F": ((-1.0706e-06, 0.0005158568, -0.1126655495, 13.6175032, -57.96288), (40.0, 150.0)),
 }
 _WILKS = {
-    "M": ((-216.0475144, 16.2606339, -0.002388645, -0.00113732, 7.01863e-06, -1.291e-08),
-          (40.0, 201.9)),
-    "F": ((594.31747775582, -27.23842536447, 0.82112226871, -0.00930733913, 4.731582e-05,
-           -9.054e-08), (26.51, 154.53)),
+    "M": (
+        (-216.0475144, 16.2606339, -0.002388645, -0.00113732, 7.01863e-06, -1.291e-08),
+        (40.0, 201.9),
+    ),
+    "F": (
+        (594.31747775582, -27.23842536447, 0.82112226871, -0.00930733913, 4.731582e-05, -9.054e-08),
+        (26.51, 154.53),
+    ),
 }
 _WILKS_2020 = {
-    "M": ((47.4617885411949, 8.47206137941125, 0.073694103462609, -0.00139583381094385,
-           7.07665973070743e-06, -1.20804336482315e-08), (40.0, 200.95)),
-    "F": ((-125.425539779509, 13.7121941940668, -0.0330725063103405, -0.0010504000506583,
-           9.38773881462799e-06, -2.3334613884954e-08), (40.0, 150.95)),
+    "M": (
+        (
+            47.4617885411949,
+            8.47206137941125,
+            0.073694103462609,
+            -0.00139583381094385,
+            7.07665973070743e-06,
+            -1.20804336482315e-08,
+        ),
+        (40.0, 200.95),
+    ),
+    "F": (
+        (
+            -125.425539779509,
+            13.7121941940668,
+            -0.0330725063103405,
+            -0.0010504000506583,
+            9.38773881462799e-06,
+            -2.3334613884954e-08,
+        ),
+        (40.0, 150.95),
+    ),
 }
 # (event, sex, equipment) -> (A, B, C); GL = total * 100 / (A - B * exp(-C * bw))
 _IPF_GL = {
@@ -61,7 +83,11 @@ def _check(sex: str, bodyweight_kg: float, total_kg: float) -> tuple[float, floa
     if sex not in ("M", "F"):
         raise PointsInputError("sex must be 'M' or 'F'")
     bw, total = float(bodyweight_kg), float(total_kg)
-    if not (math.isfinite(bw) and math.isfinite(total)) or not 0 < bw <= 400 or not 0 <= total <= 2000:
+    if (
+        not (math.isfinite(bw) and math.isfinite(total))
+        or not 0 < bw <= 400
+        or not 0 <= total <= 2000
+    ):
         raise PointsInputError("bodyweight must be 0-400 kg and total 0-2000 kg")
     return bw, total
 
@@ -92,8 +118,9 @@ def wilks2020(sex: str, bodyweight_kg: float, total_kg: float) -> float:
     return _wilks_like(_WILKS_2020, 600.0, sex, bodyweight_kg, total_kg)
 
 
-def ipf_gl(sex: str, bodyweight_kg: float, total_kg: float, equipment: str = "classic",
-           event: str = "sbd") -> float:
+def ipf_gl(
+    sex: str, bodyweight_kg: float, total_kg: float, equipment: str = "classic", event: str = "sbd"
+) -> float:
     """IPF GL points: total * max(0, 100 / (A - B e^(-C bw))); 0 below 35 kg bodyweight.
 
     ``equipment`` 'classic' (raw, wraps map here too) or 'equipped'; ``event`` 'sbd' (full
@@ -110,8 +137,14 @@ def ipf_gl(sex: str, bodyweight_kg: float, total_kg: float, equipment: str = "cl
     return round_points(total * max(0.0, 100 / (a - b * math.exp(-c * bw))))
 
 
-def points(formula: str, sex: str, bodyweight_kg: float, total_kg: float,
-           equipment: str = "classic", event: str = "sbd") -> float:
+def points(
+    formula: str,
+    sex: str,
+    bodyweight_kg: float,
+    total_kg: float,
+    equipment: str = "classic",
+    event: str = "sbd",
+) -> float:
     """Points by ``formula`` ('dots', 'wilks', 'wilks2020' or 'ipfgl'). Raises PointsInputError."""
     if formula == "dots":
         return dots(sex, bodyweight_kg, total_kg)

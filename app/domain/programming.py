@@ -21,17 +21,30 @@ MIN_WEEKS, MAX_WEEKS = 1, 52
 SHORT_PEAK_WEEKS = 3
 
 # Training days (0 = first day of a plan week) for each number of days per week.
-DAY_PATTERNS = {2: (0, 3), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 4, 5),
-                6: (0, 1, 2, 3, 4, 5), 7: (0, 1, 2, 3, 4, 5, 6)}
+DAY_PATTERNS = {
+    2: (0, 3),
+    3: (0, 2, 4),
+    4: (0, 1, 3, 4),
+    5: (0, 1, 2, 4, 5),
+    6: (0, 1, 2, 3, 4, 5),
+    7: (0, 1, 2, 3, 4, 5, 6),
+}
 # Sessions per week for each lift before priorities and recovery adjust them.
-BASE_FREQUENCY = {2: {"squat": 1, "bench": 2, "deadlift": 1}, 3: {"squat": 2, "bench": 2, "deadlift": 1},
-                  4: {"squat": 2, "bench": 3, "deadlift": 2}, 5: {"squat": 2, "bench": 3, "deadlift": 2},
-                  6: {"squat": 3, "bench": 4, "deadlift": 2}, 7: {"squat": 3, "bench": 4, "deadlift": 2}}
+BASE_FREQUENCY = {
+    2: {"squat": 1, "bench": 2, "deadlift": 1},
+    3: {"squat": 2, "bench": 2, "deadlift": 1},
+    4: {"squat": 2, "bench": 3, "deadlift": 2},
+    5: {"squat": 2, "bench": 3, "deadlift": 2},
+    6: {"squat": 3, "bench": 4, "deadlift": 2},
+    7: {"squat": 3, "bench": 4, "deadlift": 2},
+}
 VOLUME = {"low": Decimal("0.8"), "medium": Decimal(1), "high": Decimal("1.25")}
 MINUTES_PER_SET = 4  # a working set plus rest, on average
-ACCESSORIES = {"squat": ("Paused squat", "Leg press", "Walking lunge"),
-               "bench": ("Close-grip bench press", "Dumbbell row", "Overhead press"),
-               "deadlift": ("Romanian deadlift", "Barbell row", "Back extension")}
+ACCESSORIES = {
+    "squat": ("Paused squat", "Leg press", "Walking lunge"),
+    "bench": ("Close-grip bench press", "Dumbbell row", "Overhead press"),
+    "deadlift": ("Romanian deadlift", "Barbell row", "Back extension"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,30 +52,64 @@ class BlockStyle:
     """How one kind of block trains: top-set reps and RPE over the block, back-off sets."""
 
     title: str
-    top_reps: tuple[int, int]          # reps in the block's first and last week
-    top_rpe: tuple[Decimal, Decimal]   # RPE in the block's first and last week
+    top_reps: tuple[int, int]  # reps in the block's first and last week
+    top_rpe: tuple[Decimal, Decimal]  # RPE in the block's first and last week
     backoff_sets: int
     backoff_reps: int
-    backoff_drop: Decimal              # back-off load as a fraction of the top set
+    backoff_drop: Decimal  # back-off load as a fraction of the top set
     why: str
 
 
 BLOCKS = {
-    "base": BlockStyle("Base", (8, 6), (Decimal(7), Decimal(8)), 4, 6, Decimal("0.85"),
-                       "More sets of 6-8 reps at RPE 7-8 to build muscle and groove technique: "
-                       "the most work of the plan, and the least intense."),
-    "strength": BlockStyle("Strength", (5, 3), (Decimal(8), Decimal("8.5")), 3, 4, Decimal("0.88"),
-                           "Heavier sets of 3-5 at RPE 8-8.5 with fewer back-offs: turning the "
-                           "base into force on the three lifts."),
-    "peaking": BlockStyle("Peaking", (2, 1), (Decimal("8.5"), Decimal(9)), 2, 2, Decimal("0.9"),
-                          "Heavy singles and doubles at RPE 8.5-9 so your opener and second "
-                          "feel familiar; volume drops week by week."),
-    "taper": BlockStyle("Taper", (1, 1), (Decimal(8), Decimal(8)), 2, 2, Decimal("0.85"),
-                        "About 40% less volume at the same intensity: fatigue falls and the "
-                        "strength you built shows."),
-    "meet_week": BlockStyle("Meet week", (1, 1), (Decimal(7), Decimal(7)), 1, 2, Decimal("0.8"),
-                            "Openers at an easy RPE 7 early in the week, then rest. Eat, sleep, "
-                            "and trust the work."),
+    "base": BlockStyle(
+        "Base",
+        (8, 6),
+        (Decimal(7), Decimal(8)),
+        4,
+        6,
+        Decimal("0.85"),
+        "More sets of 6-8 reps at RPE 7-8 to build muscle and groove technique: "
+        "the most work of the plan, and the least intense.",
+    ),
+    "strength": BlockStyle(
+        "Strength",
+        (5, 3),
+        (Decimal(8), Decimal("8.5")),
+        3,
+        4,
+        Decimal("0.88"),
+        "Heavier sets of 3-5 at RPE 8-8.5 with fewer back-offs: turning the "
+        "base into force on the three lifts.",
+    ),
+    "peaking": BlockStyle(
+        "Peaking",
+        (2, 1),
+        (Decimal("8.5"), Decimal(9)),
+        2,
+        2,
+        Decimal("0.9"),
+        "Heavy singles and doubles at RPE 8.5-9 so your opener and second "
+        "feel familiar; volume drops week by week.",
+    ),
+    "taper": BlockStyle(
+        "Taper",
+        (1, 1),
+        (Decimal(8), Decimal(8)),
+        2,
+        2,
+        Decimal("0.85"),
+        "About 40% less volume at the same intensity: fatigue falls and the "
+        "strength you built shows.",
+    ),
+    "meet_week": BlockStyle(
+        "Meet week",
+        (1, 1),
+        (Decimal(7), Decimal(7)),
+        1,
+        2,
+        Decimal("0.8"),
+        "Openers at an easy RPE 7 early in the week, then rest. Eat, sleep, and trust the work.",
+    ),
 }
 
 
@@ -96,7 +143,7 @@ class Prescription:
     sets: int
     reps: int
     rpe: Decimal
-    kind: str                 # 'top set', 'back-off' or 'accessory'
+    kind: str  # 'top set', 'back-off' or 'accessory'
     load_kg: Decimal | None
 
 
@@ -110,7 +157,7 @@ class Day:
 
 @dataclass(frozen=True)
 class Week:
-    number: int                # 1-based
+    number: int  # 1-based
     block: str
     deload: bool
     starts: date
@@ -133,7 +180,7 @@ class Block:
 class Plan:
     weeks: tuple[Week, ...]
     blocks: tuple[Block, ...]
-    notice: str | None         # e.g. the short-peak warning
+    notice: str | None  # e.g. the short-peak warning
 
     def sets_per_week(self, lift: str, week: int) -> int:
         return sum(p.sets for d in self.weeks[week - 1].days for p in d.exercises if p.lift == lift)
@@ -159,8 +206,13 @@ def block_lengths(weeks: int) -> list[tuple[str, int]]:
     rest -= peak
     strength_weeks = int(rest * 0.45 + 0.5)
     base = rest - strength_weeks
-    blocks = [("base", base), ("strength", strength_weeks), ("peaking", peak),
-              ("taper", taper), ("meet_week", meet_week)]
+    blocks = [
+        ("base", base),
+        ("strength", strength_weeks),
+        ("peaking", peak),
+        ("taper", taper),
+        ("meet_week", meet_week),
+    ]
     return [(kind, n) for kind, n in blocks if n > 0]
 
 
@@ -229,18 +281,38 @@ def _main_lift(inputs, lift, style, position, length, deload, secondary, budget)
         rpe = max(rpe - Decimal("1.5"), Decimal(6))
     name = {"squat": "Squat", "bench": "Bench press", "deadlift": "Deadlift"}[lift]
     if secondary:
-        name = {"squat": "Paused squat", "bench": "Close-grip bench press",
-                "deadlift": "Paused deadlift"}[lift] if lift != "bench" else "Bench press (paused)"
-    top_load = loading.loadable(strength.load_for(e1rm, reps, rpe) * (Decimal("0.92") if secondary else 1),
-                                inputs.unit)
-    backoff_sets = int(style.backoff_sets * _volume_factor(inputs, lift) * (Decimal("0.5") if deload else 1) + Decimal("0.5"))
+        name = (
+            {
+                "squat": "Paused squat",
+                "bench": "Close-grip bench press",
+                "deadlift": "Paused deadlift",
+            }[lift]
+            if lift != "bench"
+            else "Bench press (paused)"
+        )
+    top_load = loading.loadable(
+        strength.load_for(e1rm, reps, rpe) * (Decimal("0.92") if secondary else 1), inputs.unit
+    )
+    backoff_sets = int(
+        style.backoff_sets * _volume_factor(inputs, lift) * (Decimal("0.5") if deload else 1)
+        + Decimal("0.5")
+    )
     backoff_sets = max(1, min(backoff_sets, budget - 1)) if budget > 1 else 0
     top = Prescription(name, lift, 1, reps, rpe, "top set", top_load)
     items = [top]
     if backoff_sets:
         backoff_load = loading.loadable(top_load * style.backoff_drop, inputs.unit)
-        items.append(Prescription(name, lift, backoff_sets, style.backoff_reps if not secondary else reps,
-                                  max(rpe - 1, Decimal(6)), "back-off", backoff_load))
+        items.append(
+            Prescription(
+                name,
+                lift,
+                backoff_sets,
+                style.backoff_reps if not secondary else reps,
+                max(rpe - 1, Decimal(6)),
+                "back-off",
+                backoff_load,
+            )
+        )
     return items
 
 
@@ -253,15 +325,20 @@ def _day(inputs, day_date, lifts, block, position, length, deload, seen):
         secondary = seen.get(lift, 0) > 0 and block not in ("meet_week",)
         seen[lift] = seen.get(lift, 0) + 1
         share = budget // max(len(ordered), 1)
-        exercises.extend(_main_lift(inputs, lift, style, position, length, deload, secondary, share))
+        exercises.extend(
+            _main_lift(inputs, lift, style, position, length, deload, secondary, share)
+        )
     used = sum(p.sets for p in exercises)
     if block in ("base", "strength") and not deload:
         for lift in ordered:
             if budget - used < 3:
                 break
             accessory = ACCESSORIES[lift][position % len(ACCESSORIES[lift])]
-            exercises.append(Prescription(accessory, None, 3, 10 if block == "base" else 8,
-                                          Decimal(8), "accessory", None))
+            exercises.append(
+                Prescription(
+                    accessory, None, 3, 10 if block == "base" else 8, Decimal(8), "accessory", None
+                )
+            )
             used += 3
     title = " + ".join(lift.capitalize() for lift in ordered)
     return Day(day_date, title, tuple(exercises))
@@ -289,7 +366,9 @@ def generate_plan(inputs: PlanInputs) -> Plan:
         for position in range(block.weeks):
             number = block.first_week + position
             week_start = inputs.meet - timedelta(days=7 * (total_weeks - number + 1) - 1)
-            deload = block.kind in ("base", "strength") and block.weeks >= 4 and (position + 1) % 4 == 0
+            deload = (
+                block.kind in ("base", "strength") and block.weeks >= 4 and (position + 1) % 4 == 0
+            )
             days, seen = [], {}
             for slot, offset in enumerate(pattern):
                 day_date = week_start + timedelta(days=offset)
@@ -301,16 +380,28 @@ def generate_plan(inputs: PlanInputs) -> Plan:
                         days[:] = [openers]  # one openers session, the latest that fits
                     continue
                 if schedule[slot]:
-                    days.append(_day(inputs, day_date, schedule[slot], block.kind, position,
-                                     block.weeks, deload, seen))
+                    days.append(
+                        _day(
+                            inputs,
+                            day_date,
+                            schedule[slot],
+                            block.kind,
+                            position,
+                            block.weeks,
+                            deload,
+                            seen,
+                        )
+                    )
             if number == total_weeks:
                 days.append(Day(inputs.meet, "Meet day", (), is_meet=True))
             weeks.append(Week(number, block.kind, deload, week_start, tuple(days)))
     _balance(weeks, inputs)
     notice = None
     if total_weeks < SHORT_PEAK_WEEKS:
-        notice = (f"Only {total_weeks} week{'s' if total_weeks > 1 else ''} to the meet: too "
-                  "little time to build strength, so this is a short peak to sharpen what you have.")
+        notice = (
+            f"Only {total_weeks} week{'s' if total_weeks > 1 else ''} to the meet: too "
+            "little time to build strength, so this is a short peak to sharpen what you have."
+        )
     return Plan(tuple(weeks), tuple(blocks), notice)
 
 

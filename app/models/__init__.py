@@ -2,6 +2,27 @@
 
 from app.models.profile import AthleteProfile
 from app.models.receipt import WriteReceipt
+from app.models.training import (
+    LiftEstimate,
+    Meet,
+    Plan,
+    PlanExercise,
+    PlanSession,
+    Workout,
+    WorkoutSet,
+)
 from app.models.user import OidcIdentity, User
 
-__all__ = ["AthleteProfile", "OidcIdentity", "User", "WriteReceipt"]
+__all__ = [
+    "AthleteProfile",
+    "LiftEstimate",
+    "Meet",
+    "OidcIdentity",
+    "Plan",
+    "PlanExercise",
+    "PlanSession",
+    "User",
+    "Workout",
+    "WorkoutSet",
+    "WriteReceipt",
+]

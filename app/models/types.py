@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Numeric
+from sqlalchemy.types import TypeDecorator
 
 # Masses in kg as exact decimals: 6 integer digits, 4 decimals (0.1 g), see domain.units.
 Kilograms = Numeric(10, 4, asdecimal=True)
@@ -13,4 +14,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-UtcDateTime = DateTime(timezone=True)
+class UtcDateTimeType(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite returns naive values: tag them)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime: store timezone-aware UTC times")
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+UtcDateTime = UtcDateTimeType()

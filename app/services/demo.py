@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from app.services import accounts, profiles
+from app.services import accounts, planner, profiles
 
 DEMO_NAMESPACE = uuid.UUID("6f1c2d4e-9b7a-4c1e-8f3d-2a5b6c7d8e9f")
 
@@ -37,6 +37,14 @@ def seed() -> list[DemoLogin]:
     for step, (profile_values, user_values) in enumerate(_athlete_profile(), start=1):
         client_id = str(uuid.uuid5(DEMO_NAMESPACE, f"{ATHLETE.email}/step{step}"))
         profiles.save_step(athlete, step, profile_values, user_values, client_id)
+    today = datetime.now(UTC).date()
+    meet = {
+        "name": "Spring Classic Open",
+        "meet_date": today + timedelta(weeks=10),
+        "federation": "IPF",
+        "location": "Leeds",
+    }
+    planner.save_meet(athlete, meet, str(uuid.uuid5(DEMO_NAMESPACE, "meet")), today)
     return [COACH, ATHLETE]
 
 

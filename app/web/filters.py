@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 from flask_login import current_user
@@ -40,7 +41,26 @@ def countdown(meet_date: date | None, today: date) -> str:
     return f"{weeks} week{'s' if weeks != 1 else ''} ({days} day{'s' if days != 1 else ''})"
 
 
+def rpe(value) -> str:
+    """An RPE as typed: 8, 8.5."""
+    return "" if value is None else units.plain(value)
+
+
+def localtime(moment: datetime | None, fmt: str = "%H:%M") -> str:
+    """A UTC datetime shown in the signed-in user's time zone."""
+    if moment is None:
+        return ""
+    zone = getattr(current_user, "time_zone", None) or "UTC"
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo("UTC")
+    return moment.astimezone(tz).strftime(fmt)
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(mass)
+    app.add_template_filter(rpe)
+    app.add_template_filter(localtime)
     app.add_template_filter(height)
     app.add_template_global(countdown)

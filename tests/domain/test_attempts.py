@@ -11,8 +11,11 @@ from app.domain import attempts, loading
 INCREMENT = Decimal("2.5")  # IPF Technical Rules: attempts in multiples of 2.5 kg
 
 
-@given(st.decimals(min_value=40, max_value=450, places=2),
-       st.sampled_from(sorted(attempts.RULES)), st.sampled_from(sorted(attempts.STYLES)))
+@given(
+    st.decimals(min_value=40, max_value=450, places=2),
+    st.sampled_from(sorted(attempts.RULES)),
+    st.sampled_from(sorted(attempts.STYLES)),
+)
 def test_attempts_are_legal_increasing_and_around_the_projected_max(projected, fed, style):
     chosen = attempts.select_attempts(projected, fed, style)
     for load in chosen.as_tuple():
@@ -31,8 +34,10 @@ def test_a_record_third_uses_half_kilo_steps_only_where_the_rules_allow():
     assert not out_of_reach.third_is_record
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ((200, "WPC"), "federation"), ((200, "IPF", "yolo"), "style"), ((10, "IPF"), "25 kg")])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [((200, "WPC"), "federation"), ((200, "IPF", "yolo"), "style"), ((10, "IPF"), "25 kg")],
+)
 def test_bad_attempt_inputs(args, message):
     with pytest.raises(attempts.AttemptError, match=message):
         attempts.select_attempts(*args)

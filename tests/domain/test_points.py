@@ -12,7 +12,9 @@ from tests.conftest import shared_file
 
 
 def meet_results():
-    return list(csv.DictReader(shared_file("refdata", "points_examples.csv").read_text().splitlines()))
+    return list(
+        csv.DictReader(shared_file("refdata", "points_examples.csv").read_text().splitlines())
+    )
 
 
 def equipment(row):
@@ -37,8 +39,11 @@ def test_dots_wilks_wilks2020_and_gl_match_every_example():
 def test_points_published_by_meet_software_and_the_ipf():
     checked = 0
     for row in meet_results():
-        published = {"dots": row["published_dots"], "wilks": row["published_wilks"],
-                     "ipfgl": row["published_goodlift"]}
+        published = {
+            "dots": row["published_dots"],
+            "wilks": row["published_wilks"],
+            "ipfgl": row["published_goodlift"],
+        }
         for formula, value in published.items():
             if not value or (formula == "ipfgl" and row["case_id"] == "P46"):
                 continue  # P46: that export used equipped GL parameters for wraps (see notes)
@@ -61,11 +66,14 @@ def test_gl_is_zero_below_35_kg_and_bench_only_uses_its_own_table():
 
 @pytest.mark.parametrize(
     "call",
-    [lambda: points.dots("X", 80, 500), lambda: points.wilks("M", -80, 500),
-     lambda: points.ipf_gl("M", 80, 500, equipment="multiply"),
-     lambda: points.ipf_gl("M", 80, 500, event="deadlift"),
-     lambda: points.points("glossbrenner", "M", 80, 500),
-     lambda: points.dots("M", math.nan, 500)],
+    [
+        lambda: points.dots("X", 80, 500),
+        lambda: points.wilks("M", -80, 500),
+        lambda: points.ipf_gl("M", 80, 500, equipment="multiply"),
+        lambda: points.ipf_gl("M", 80, 500, event="deadlift"),
+        lambda: points.points("glossbrenner", "M", 80, 500),
+        lambda: points.dots("M", math.nan, 500),
+    ],
 )
 def test_bad_inputs_raise(call):
     with pytest.raises(points.PointsInputError):
@@ -76,4 +84,5 @@ def test_bad_inputs_raise(call):
 def test_more_total_never_scores_less(sex, bodyweight, total):
     for formula in points.FORMULAS:
         assert points.points(formula, sex, bodyweight, total + 10) >= points.points(
-            formula, sex, bodyweight, total)
+            formula, sex, bodyweight, total
+        )

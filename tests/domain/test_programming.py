@@ -13,8 +13,13 @@ MAXES = {"squat": Decimal("215"), "bench": Decimal("140"), "deadlift": Decimal("
 
 
 def inputs(weeks, days, **overrides):
-    values = dict(start=START, meet=START + timedelta(weeks=weeks), days_per_week=days,
-                  session_minutes=90, e1rm_kg=MAXES)
+    values = dict(
+        start=START,
+        meet=START + timedelta(weeks=weeks),
+        days_per_week=days,
+        session_minutes=90,
+        e1rm_kg=MAXES,
+    )
     values.update(overrides)
     return p.PlanInputs(**values)
 
@@ -38,23 +43,34 @@ def test_plans_fit_the_weeks_end_on_meet_day_and_are_loadable(weeks, days):
         assert len(training_days) <= days
         if week.block not in ("meet_week",):
             assert p.LIFTS and plan.sets_per_week("bench", week.number) >= plan.sets_per_week(
-                "deadlift", week.number)
+                "deadlift", week.number
+            )
 
 
-@pytest.mark.parametrize("most,least", [("squat", "bench"), ("deadlift", "squat"),
-                                        ("squat", "deadlift")])
+@pytest.mark.parametrize(
+    "most,least", [("squat", "bench"), ("deadlift", "squat"), ("squat", "deadlift")]
+)
 def test_the_most_important_lift_gets_at_least_the_volume_of_the_least(most, least):
-    plan = p.generate_plan(inputs(12, 4, most_important=most, least_important=least,
-                                  recovery={"squat": 3, "bench": 3, "deadlift": 3}))
+    plan = p.generate_plan(
+        inputs(
+            12,
+            4,
+            most_important=most,
+            least_important=least,
+            recovery={"squat": 3, "bench": 3, "deadlift": 3},
+        )
+    )
     for week in plan.weeks[:-1]:
         assert plan.sets_per_week(most, week.number) >= plan.sets_per_week(least, week.number)
 
 
 def test_low_recovery_means_less_frequency():
-    rested = p.frequencies(inputs(12, 5, most_important="bench",
-                                  recovery={"squat": 4, "bench": 4, "deadlift": 4}))
-    beaten = p.frequencies(inputs(12, 5, most_important="bench",
-                                  recovery={"squat": 1, "bench": 4, "deadlift": 4}))
+    rested = p.frequencies(
+        inputs(12, 5, most_important="bench", recovery={"squat": 4, "bench": 4, "deadlift": 4})
+    )
+    beaten = p.frequencies(
+        inputs(12, 5, most_important="bench", recovery={"squat": 1, "bench": 4, "deadlift": 4})
+    )
     assert beaten["squat"] < rested["squat"]
 
 
@@ -84,16 +100,26 @@ def test_every_block_explains_itself():
 
 def test_rpe_rises_and_reps_fall_from_base_to_peak():
     plan = p.generate_plan(inputs(16, 4))
-    tops = {w.block: [e for d in w.days for e in d.exercises if e.kind == "top set" and e.name == "Squat"]
-            for w in plan.weeks if not w.deload}
+    tops = {
+        w.block: [
+            e for d in w.days for e in d.exercises if e.kind == "top set" and e.name == "Squat"
+        ]
+        for w in plan.weeks
+        if not w.deload
+    }
     assert tops["base"][0].reps > tops["peaking"][0].reps
     assert tops["base"][0].rpe < tops["peaking"][0].rpe
 
 
-@pytest.mark.parametrize("overrides,message", [
-    ({"meet": START - timedelta(days=1)}, "before"), ({"days_per_week": 1}, "2 to 7"),
-    ({"e1rm_kg": {"squat": 200, "bench": 100}}, "deadlift"),
-    ({"meet": START + timedelta(weeks=60)}, "52 weeks")])
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"meet": START - timedelta(days=1)}, "before"),
+        ({"days_per_week": 1}, "2 to 7"),
+        ({"e1rm_kg": {"squat": 200, "bench": 100}}, "deadlift"),
+        ({"meet": START + timedelta(weeks=60)}, "52 weeks"),
+    ],
+)
 def test_bad_inputs_raise(overrides, message):
     with pytest.raises(p.PlanError, match=message):
         p.generate_plan(inputs(12, 4, **overrides))

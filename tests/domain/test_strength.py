@@ -26,10 +26,14 @@ def rts_chart():
 def test_epley_and_brzycki_match_the_published_examples(e1rm_examples):
     for example in e1rm_examples:
         weight, reps = example["weight"], example["reps"]
-        expected_brzycki = Decimal(str(example["brzycki"])).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+        expected_brzycki = Decimal(str(example["brzycki"])).quantize(
+            Decimal("0.01"), "ROUND_HALF_UP"
+        )
         assert strength.e1rm_brzycki(weight, reps) == expected_brzycki
         if reps > 1:
-            expected_epley = Decimal(str(example["epley"])).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+            expected_epley = Decimal(str(example["epley"])).quantize(
+                Decimal("0.01"), "ROUND_HALF_UP"
+            )
             assert strength.e1rm_epley(weight, reps) == expected_epley
 
 
@@ -57,9 +61,15 @@ def test_rpe_e1rm_worked_example():
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [((0, 5, 8), "positive"), ((100, 0, 8), "reps"), ((100, 13, 8), "reps"),
-     ((100, 5, 5.5), "RPE"), ((100, 5, 8.25), "RPE"), ((100, 5, "hard"), "RPE"),
-     ((float("nan"), 5, 8), "positive")],
+    [
+        ((0, 5, 8), "positive"),
+        ((100, 0, 8), "reps"),
+        ((100, 13, 8), "reps"),
+        ((100, 5, 5.5), "RPE"),
+        ((100, 5, 8.25), "RPE"),
+        ((100, 5, "hard"), "RPE"),
+        ((float("nan"), 5, 8), "positive"),
+    ],
 )
 def test_bad_inputs_raise_clear_errors(args, message):
     with pytest.raises(strength.StrengthInputError, match=message):
@@ -79,14 +89,20 @@ def test_rpe_rir_round_trip(rpe):
 def test_chart_falls_with_reps_and_rises_with_rpe(reps, rpe):
     assert strength.percent_of_1rm(reps + 1, rpe) < strength.percent_of_1rm(reps, rpe)
     if rpe < 10:
-        assert strength.percent_of_1rm(reps, rpe + Decimal("0.5")) > strength.percent_of_1rm(reps, rpe)
+        assert strength.percent_of_1rm(reps, rpe + Decimal("0.5")) > strength.percent_of_1rm(
+            reps, rpe
+        )
 
 
 @given(st.decimals(min_value=20, max_value=500, places=1), st.integers(2, 12))
 def test_e1rm_grows_with_load_and_reps(load, reps):
     for formula in ("epley", "brzycki"):
-        assert strength.e1rm(load + 1, reps, formula=formula) > strength.e1rm(load, reps, formula=formula)
-        assert strength.e1rm(load, reps, formula=formula) > strength.e1rm(load, reps - 1, formula=formula)
+        assert strength.e1rm(load + 1, reps, formula=formula) > strength.e1rm(
+            load, reps, formula=formula
+        )
+        assert strength.e1rm(load, reps, formula=formula) > strength.e1rm(
+            load, reps - 1, formula=formula
+        )
 
 
 @given(st.decimals(min_value=1, max_value=1500, places=2))

@@ -23,7 +23,16 @@
     region.replaceChildren(p);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { detectTimeZone(document); });
+  // Rest timer: time since the last logged set, ticking every second.
+  function tickRestTimers() {
+    document.querySelectorAll("[data-rest-since]").forEach(function (el) {
+      var seconds = Math.max(0, Math.floor((Date.now() - Date.parse(el.dataset.restSince)) / 1000));
+      el.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    });
+  }
+  setInterval(tickRestTimers, 1000);
+
+  document.addEventListener("DOMContentLoaded", function () { detectTimeZone(document); tickRestTimers(); });
   document.addEventListener("htmx:load", function (event) { detectTimeZone(event.detail.elt); });
   document.addEventListener("htmx:timeout", function () {
     flash("The server took too long to answer. Check your connection and try again.");

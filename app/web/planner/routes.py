@@ -1,17 +1,182 @@
-"""The plan: countdown to the meet and today's session."""
+"""The plan: the meet, the weeks to it, today's session, and logging a workout."""
 
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from app.hypermedia import render_view
-from app.services import profiles
+from app.domain import programming, units
+from app.hypermedia import render_view, wants_fragment
+from app.models import Meet, Workout, WorkoutSet
+from app.services import planner, profiles, receipts, workouts
+from app.web.access import owned_or_404, plan_session_or_404
 from app.web.onboarding.forms import local_today
 from app.web.planner import bp
+from app.web.planner.forms import CompleteForm, MeetForm, SetForm
+from app.web.planner.views import workout_context
+
+BLOCK_TITLES = {kind: style.title for kind, style in programming.BLOCKS.items()}
+
+
+def _today():
+    return local_today(current_user.time_zone)
 
 
 @bp.get("")
 @login_required
 def index():
-    profile = profiles.profile_of(current_user)
+    today = _today()
+    meet = planner.active_meet(current_user, today)
+    plan = meet.plan if meet else None
+    session = planner.next_session(plan, today) if plan else None
+    maxes = planner.current_e1rm(current_user)
     return render_view(
-        "planner/index.html", profile=profile, today=local_today(current_user.time_zone)
+        "planner/index.html",
+        meet=meet,
+        plan=plan,
+        session=session,
+        today=today,
+        maxes=maxes,
+        new_client_id=receipts.new_client_id(),
+        blocks_by_kind=BLOCK_TITLES,
+        prescribed=lambda ex: planner.prescribed_load(ex, plan, maxes, current_user.mass_unit),
+    )
+
+
+@bp.route("/meets/new", methods=["GET", "POST"])
+@bp.route("/meets/<int:meet_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_meet(meet_id: int | None = None):
+    meet = owned_or_404(Meet, meet_id) if meet_id else None
+    form = MeetForm(today=_today(), obj=meet if request.method == "GET" else None)
+    if request.method == "GET":
+        form.client_id.data = receipts.new_client_id()
+        if meet is None:
+            _prefill_from_profile(form)
+    elif form.validate():
+        try:
+            planner.save_meet(current_user, form.values(), form.client_id.data, _today(), meet)
+        except programming.PlanError as error:
+            form.meet_date.errors = [*form.meet_date.errors, f"No plan possible: {error}."]
+        else:
+            flash("Meet saved. Your plan is ready.", "success")
+            return redirect(url_for("planner.index"), 303)
+    return render_view(
+        "planner/meet_form.html",
+        status=422 if request.method == "POST" else 200,
+        form=form,
+        meet=meet,
+    )
+
+
+def _prefill_from_profile(form: MeetForm) -> None:
+    profile = profiles.profile_of(current_user)
+    if profile:
+        form.meet_date.data = profile.meet_date
+        form.federation.data = profile.federation
+
+
+@bp.post("/meets/<int:meet_id>/plan")
+@login_required
+def regenerate_plan(meet_id: int):
+    meet = owned_or_404(Meet, meet_id)
+    planner.regenerate_plan(current_user, meet, _today())
+    flash("Plan rebuilt from your current maxes.", "success")
+    return redirect(url_for("planner.index"), 303)
+
+
+@bp.post("/sessions/<int:session_id>/workouts")
+@login_required
+def start_workout(session_id: int):
+    session = plan_session_or_404(session_id)
+    workout = workouts.start_workout(
+        current_user,
+        request.form.get("client_id") or receipts.new_client_id(),
+        plan_session=session,
+    )
+    return redirect(url_for("planner.show_workout", workout_id=workout.id), 303)
+
+
+@bp.get("/workouts/<int:workout_id>")
+@login_required
+def show_workout(workout_id: int):
+    workout = owned_or_404(Workout, workout_id)
+    return render_view(
+        "planner/workout.html", block="exercises", **workout_context(workout, current_user)
+    )
+
+
+@bp.post("/workouts/<int:workout_id>/sets")
+@login_required
+def create_set(workout_id: int):
+    workout = owned_or_404(Workout, workout_id)
+    form = SetForm(mass_unit=current_user.mass_unit)
+    if workout.completed_at is not None:
+        form.load.errors = ["This workout is finished."]
+    elif form.validate():
+        workouts.log_set(
+            current_user,
+            workout,
+            form.exercise.data,
+            form.lift.data or None,
+            units.to_kg(form.load.data, current_user.mass_unit),
+            form.reps.data,
+            form.rpe_value(),
+            form.client_id.data,
+        )
+        return _back_to_workout(workout)
+    return render_view(
+        "planner/workout.html",
+        block="exercises",
+        status=422,
+        **workout_context(workout, current_user, failed=form),
+    )
+
+
+@bp.post("/workouts/<int:workout_id>/sets/<int:set_id>/delete")
+@login_required
+def delete_set(workout_id: int, set_id: int):
+    workout = owned_or_404(Workout, workout_id)
+    entry = owned_or_404(WorkoutSet, set_id)
+    if entry.workout_id == workout.id and workout.completed_at is None:
+        workouts.delete_set(current_user, entry)
+    return _back_to_workout(workout)
+
+
+def _back_to_workout(workout: Workout):
+    if wants_fragment():
+        return render_view(
+            "planner/workout.html", block="exercises", **workout_context(workout, current_user)
+        )
+    return redirect(url_for("planner.show_workout", workout_id=workout.id), 303)
+
+
+@bp.post("/workouts/<int:workout_id>/complete")
+@login_required
+def complete_workout(workout_id: int):
+    workout = owned_or_404(Workout, workout_id)
+    form = CompleteForm()
+    if not form.validate():
+        return render_view(
+            "planner/workout.html",
+            status=422,
+            complete_form=form,
+            **workout_context(workout, current_user),
+        )
+    workouts.complete_workout(current_user, workout, form.notes.data)
+    return redirect(url_for("planner.show_summary", workout_id=workout.id), 303)
+
+
+@bp.get("/workouts/<int:workout_id>/summary")
+@login_required
+def show_summary(workout_id: int):
+    workout = owned_or_404(Workout, workout_id)
+    if workout.completed_at is None:
+        return redirect(url_for("planner.show_workout", workout_id=workout.id))
+    summary = workouts.complete_workout(current_user, workout, None)
+    return render_view(
+        "planner/summary.html",
+        workout=workout,
+        summary=summary,
+        maxes=planner.current_e1rm(current_user),
     )

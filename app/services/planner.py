@@ -1,0 +1,205 @@
+"""Meets and their plans: saving a meet (re)generates its plan; loads follow the current e1RM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.domain import loading, programming, strength
+from app.extensions import db
+from app.models import (
+    AthleteProfile,
+    LiftEstimate,
+    Meet,
+    Plan,
+    PlanExercise,
+    PlanSession,
+    User,
+    Workout,
+)
+from app.services import receipts
+
+LIFTS = programming.LIFTS
+
+
+def current_e1rm(user: User) -> dict[str, Decimal]:
+    """Each lift's newest e1RM estimate (kg); lifts never logged fall back to the profile's best
+    (Epley for a best of more than one rep). Lifts with neither are missing from the dict."""
+    estimates = {}
+    rows = db.session.scalars(
+        select(LiftEstimate)
+        .filter_by(user_id=user.id)
+        .order_by(LiftEstimate.recorded_at, LiftEstimate.id)
+    )
+    for row in rows:
+        estimates[row.lift] = row.e1rm_kg
+    profile = db.session.scalar(select(AthleteProfile).filter_by(user_id=user.id))
+    for lift in LIFTS:
+        best = getattr(profile, f"{lift}_best_kg", None) if profile else None
+        if lift not in estimates and best:
+            estimates[lift] = strength.e1rm_epley(best, getattr(profile, f"{lift}_best_reps") or 1)
+    return estimates
+
+
+def active_meet(user: User, today: date) -> Meet | None:
+    """The athlete's next meet (today or later), else None."""
+    query = (
+        select(Meet)
+        .filter(Meet.user_id == user.id, Meet.meet_date >= today)
+        .order_by(Meet.meet_date)
+    )
+    return db.session.scalars(query).first()
+
+
+@dataclass(frozen=True)
+class SavedMeet:
+    meet: Meet
+    replayed: bool
+
+
+def save_meet(
+    user: User, values: dict, client_id: str, today: date, meet: Meet | None = None
+) -> SavedMeet:
+    """Create ``meet`` (or update it) from ``values`` (name, meet_date, federation, location)
+    and generate its plan from the profile and current e1RMs; one commit.
+
+    A repeated client id changes nothing. Raises programming.PlanError when no plan can be
+    built (e.g. a lift has no max yet); nothing is written then.
+    """
+    if receipts.seen(user.id, client_id):
+        return SavedMeet(meet or active_meet(user, today), replayed=True)
+    try:
+        receipts.stamp(user.id, client_id, "meet.save")
+        if meet is None:
+            meet = Meet(user_id=user.id)
+            db.session.add(meet)
+        date_changed = meet.meet_date != values["meet_date"]
+        for name, value in values.items():
+            setattr(meet, name, value)
+        db.session.flush()
+        if date_changed or meet.plan is None:
+            _generate(user, meet, today)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return SavedMeet(meet, replayed=True)
+    except programming.PlanError:
+        db.session.rollback()
+        raise
+    return SavedMeet(meet, replayed=False)
+
+
+def regenerate_plan(user: User, meet: Meet, today: date) -> Plan:
+    """Build the meet's plan again from today's e1RMs and profile; commits."""
+    plan = _generate(user, meet, today)
+    db.session.commit()
+    return plan
+
+
+def _generate(user: User, meet: Meet, today: date) -> Plan:
+    profile = db.session.scalar(select(AthleteProfile).filter_by(user_id=user.id))
+    maxes = current_e1rm(user)
+    inputs = programming.PlanInputs(
+        start=today,
+        meet=meet.meet_date,
+        days_per_week=profile.days_per_week or 4,
+        session_minutes=profile.session_minutes or 90,
+        e1rm_kg=maxes,
+        most_important=profile.most_important_lift or "squat",
+        least_important=profile.least_important_lift or "deadlift",
+        recovery={lift: getattr(profile, f"{lift}_recovery") or 3 for lift in LIFTS},
+        volume_preference=profile.volume_preference or "medium",
+        recovers_from_heavy_deadlifts=profile.recovers_from_heavy_deadlifts is not False,
+        unit=user.mass_unit,
+    )
+    generated = programming.generate_plan(inputs)
+    if meet.plan is not None:
+        db.session.delete(meet.plan)
+        db.session.flush()
+    plan = Plan(
+        meet=meet,
+        user_id=user.id,
+        notice=generated.notice,
+        blocks=[
+            {
+                "kind": b.kind,
+                "title": b.title,
+                "first_week": b.first_week,
+                "weeks": b.weeks,
+                "explanation": b.explanation,
+            }
+            for b in generated.blocks
+        ],
+        e1rm_kg={lift: str(value) for lift, value in maxes.items()},
+    )
+    for week in generated.weeks:
+        for day in week.days:
+            session = PlanSession(
+                day=day.day,
+                week_number=week.number,
+                block=week.block,
+                deload=week.deload,
+                title=day.title,
+                is_meet=day.is_meet,
+            )
+            session.exercises = [
+                PlanExercise(
+                    position=i,
+                    name=p.name,
+                    lift=p.lift,
+                    kind=p.kind,
+                    sets=p.sets,
+                    reps=p.reps,
+                    rpe=p.rpe,
+                    load_kg=p.load_kg,
+                )
+                for i, p in enumerate(day.exercises)
+            ]
+            plan.sessions.append(session)
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def next_session(plan: Plan, today: date) -> PlanSession | None:
+    """Today's session unless it is done, else the next one to come."""
+    done = set(
+        db.session.scalars(
+            select(Workout.plan_session_id).filter(
+                Workout.user_id == plan.user_id, Workout.completed_at.is_not(None)
+            )
+        )
+    )
+    return next((s for s in plan.sessions if s.day >= today and s.id not in done), None)
+
+
+@dataclass(frozen=True)
+class Prescribed:
+    """A prescription's load for today and why it differs from the plan, if it does."""
+
+    load_kg: Decimal | None
+    reason: str | None
+
+
+def prescribed_load(
+    exercise: PlanExercise, plan: Plan, maxes: dict[str, Decimal], unit: str
+) -> Prescribed:
+    """Autoregulation: the planned load scaled by current e1RM / the e1RM the plan was built
+    on, rounded to plates. The reason names both e1RMs when they differ."""
+    if exercise.load_kg is None or exercise.lift is None:
+        return Prescribed(exercise.load_kg, None)
+    planned_on = Decimal(plan.e1rm_kg.get(exercise.lift, "0"))
+    now = maxes.get(exercise.lift)
+    if not planned_on or not now or now == planned_on:
+        return Prescribed(exercise.load_kg, None)
+    load = loading.loadable(exercise.load_kg * now / planned_on, unit)
+    change = (now / planned_on - 1) * 100
+    reason = (
+        f"{exercise.lift.capitalize()} e1RM {'up' if change > 0 else 'down'} "
+        f"{abs(change):.1f}% since the plan was made"
+    )
+    return Prescribed(load, reason)

@@ -1,0 +1,29 @@
+"""Per-object access in one place: load a row the current user owns, or 404."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from app.extensions import db
+
+
+def owned_or_404(model, object_id: int):
+    """The ``model`` row with ``object_id`` if it belongs to the signed-in user, else 404.
+
+    404 rather than 403 so ids of other people's rows reveal nothing.
+    """
+    row = db.session.get(model, object_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    return row
+
+
+def plan_session_or_404(session_id: int):
+    """A session of one of the signed-in user's plans, else 404."""
+    from app.models import PlanSession
+
+    session = db.session.get(PlanSession, session_id)
+    if session is None or session.plan.user_id != current_user.id:
+        abort(404)
+    return session

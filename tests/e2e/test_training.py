@@ -1,0 +1,80 @@
+"""An athlete creates a meet 12 weeks out, logs a full session on a phone, and the next
+session's load follows the RPE they logged."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from app.models import Plan, WorkoutSet
+from app.services import profiles
+from app.web.onboarding.forms import local_today
+from tests.e2e.test_accounts import settled
+from tests.services.test_training import athlete
+
+
+def test_meet_plan_full_session_summary_and_autoregulation(
+    page: Page, live_server, db, screenshots
+):
+    user = athlete()
+    user.display_name = "Kai Moreno"
+    db.session.commit()
+    for step in (1, 2, 4, 5):  # the rest of the profile, as onboarding would have saved it
+        profiles.save_step(
+            user,
+            step,
+            {"sex": "M"} if step == 1 else {},
+            {},
+            f"00000000-0000-4000-8000-00000000000{step + 1}",
+        )
+
+    page.goto(f"{live_server}/auth/sign-in")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Set your meet")).to_be_visible()
+    page.get_by_role("link", name="Add your meet").click()
+    meet_day = local_today("UTC") + timedelta(weeks=12)
+    page.get_by_label("Meet name").fill("Nationals")
+    page.get_by_label("Meet date").fill(meet_day.isoformat())
+    page.get_by_label("Location").fill("Leeds")
+    page.get_by_role("button", name="Save and build my plan").click()
+    expect(page.locator("#countdown")).to_have_text("12 weeks (84 days)")
+    expect(page.get_by_text("Base", exact=True)).to_be_visible()
+    page.screenshot(path=screenshots / "plan.png")
+
+    page.get_by_role("button", name="Start session").click()
+    expect(page.locator(".set-form").first).to_be_visible()
+    plan = db.session.scalar(select(Plan))
+    session = plan.sessions[0]
+    logged = 0
+    for exercise in session.exercises:
+        card = page.locator(
+            ".exercise", has=page.get_by_role("heading", name=exercise.name, exact=True)
+        )
+        for _ in range(exercise.sets):
+            settled(page)
+            form = card.locator("form.set-form")
+            if exercise.load_kg is None:  # accessories: the athlete types the weight
+                form.get_by_label("Weight").fill("40")
+            if exercise.kind == "top set" and exercise.lift == session.exercises[0].lift:
+                form.get_by_label("RPE").fill(
+                    str(exercise.rpe + Decimal("1.5"))
+                )  # harder than planned
+            form.get_by_role("button", name="Log set").click()
+            logged += 1
+            expect(page.locator("[id^=set-row-]")).to_have_count(logged)
+    expect(page.locator(".rest-timer")).to_be_visible()
+    page.screenshot(path=screenshots / "workout.png")
+    page.get_by_label("Notes").fill("Top set moved slow")
+    page.get_by_role("button", name="Complete workout").click()
+
+    first_lift = session.exercises[0].lift
+    expect(page.get_by_role("heading", name=session.title)).to_be_visible()
+    expect(page.locator(f"#summary-{first_lift} .e1rm")).to_contain_text("e1RM")
+    page.screenshot(path=screenshots / "summary.png")
+    assert db.session.scalar(select(WorkoutSet).limit(1)) is not None
+
+    page.get_by_role("link", name="Back to the plan").click()
+    expect(page.get_by_text(f"{first_lift.capitalize()} e1RM down").first).to_be_visible()

@@ -203,3 +203,27 @@ def prescribed_load(
         f"{abs(change):.1f}% since the plan was made"
     )
     return Prescribed(load, reason)
+
+
+def feasibility(user: User, meet: Meet, today: date) -> dict | None:
+    """Goal verdicts per lift and for the total from today's e1RMs, or None when the athlete
+    didn't ask for them or the profile lacks goals, maxes or bodyweight."""
+    from app.domain import feasibility as judge
+    from app.domain import points
+
+    profile = db.session.scalar(select(AthleteProfile).filter_by(user_id=user.id))
+    if profile is None or not profile.evaluate_feasibility or not profile.bodyweight_kg:
+        return None
+    maxes = current_e1rm(user)
+    goals = {lift: getattr(profile, f"{lift}_goal_kg") for lift in LIFTS}
+    if any(goals[lift] is None or lift not in maxes for lift in LIFTS):
+        return None
+    total = sum(maxes[lift] for lift in LIFTS)
+    dots = points.dots(profile.sex or "M", float(profile.bodyweight_kg), float(total))
+    return judge.evaluate(
+        goals,
+        maxes,
+        (meet.meet_date - today).days,
+        profile.planned_gain_kg_per_month or Decimal("2.5"),
+        dots,
+    )

@@ -143,3 +143,35 @@ def test_an_e1rm_above_the_best_is_a_pr(db):
     summary = workouts.complete_workout(user, workout, None)
     # 190 x 3 @ 9 = 190 / 0.892 = 213.00 kg > 200 kg best
     assert summary.lifts[0].e1rm_kg == Decimal("213.00") and summary.lifts[0].is_pr
+
+
+def test_feasibility_follows_the_current_maxes(db):
+    user = athlete(
+        squat_goal_kg=Decimal(205),
+        bench_goal_kg=Decimal(132.5),
+        deadlift_goal_kg=Decimal(245),
+        planned_gain_kg_per_month=Decimal("2.5"),
+        evaluate_feasibility=True,
+        sex="M",
+        bodyweight_kg=Decimal("82.5"),
+    )
+    meet = planner.save_meet(
+        user, meet_values(12), "11111111-1111-4111-8111-111111111111", TODAY
+    ).meet
+    before = planner.feasibility(user, meet, TODAY)
+    assert before["squat"].current_kg == Decimal("200.00")
+    workout = workouts.start_workout(user, "77777777-7777-4777-8777-777777777777")
+    workouts.log_set(
+        user,
+        workout,
+        "Squat",
+        "squat",
+        Decimal(180),
+        3,
+        Decimal(10),
+        "88888888-8888-4888-8888-888888888888",
+    )
+    workouts.complete_workout(user, workout, None)
+    after = planner.feasibility(user, meet, TODAY)
+    assert after["squat"].current_kg == Decimal("195.23")  # 180 / 0.922 (3 reps @ RPE 10)
+    assert after["squat"].gap_kg > before["squat"].gap_kg

@@ -49,8 +49,11 @@ def set_e1rm(load_kg: Decimal, reps: int, rpe: Decimal | None) -> Decimal | None
     if load_kg <= 0:
         return None
     if rpe is not None and reps <= strength.MAX_CHART_REPS:
-        return strength.e1rm_rpe(load_kg, reps, rpe)
-    if reps <= 10:
+        try:
+            return strength.e1rm_rpe(load_kg, reps, rpe)
+        except strength.StrengthInputError:  # an RPE off the chart (below 6, quarter steps)
+            pass
+    if reps <= 10 and load_kg <= strength.MAX_LOAD_KG:
         return strength.e1rm_epley(load_kg, reps)
     return None
 

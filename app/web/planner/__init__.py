@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 
-from app.web.planner import routes  # noqa: E402,F401
+from app.web.planner import history, routes  # noqa: E402,F401

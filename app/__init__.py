@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import assets, config, errors, jobs, logs, security
-from app.extensions import csrf, db, htmx, login_manager, migrate
+from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -15,6 +16,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(config.load(app.instance_path, overrides))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the embedded SQLite lives here
+    if app.config["MEETDAY_ENV"] == "production":
+        # Heroku's router (one hop) sets X-Forwarded-For/-Proto: real client IPs, https URLs.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     logs.init_app(app)
     db.init_app(app)
     migrate.init_app(
@@ -22,6 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     htmx.init_app(app)
     jobs.init_app(app)
     assets.init_app(app)

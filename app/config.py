@@ -63,6 +63,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "PREFERRED_URL_SCHEME": "http" if development else "https",
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session (offline replays)
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
         "JSON_LOGS": _flag("JSON_LOGS", default=not development),
         "ASSETS_AUTO_BUILD": development,
         # OpenID Connect: any compliant provider (Keycloak, Auth0, Google ...).

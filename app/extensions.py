@@ -1,6 +1,8 @@
 """Every extension singleton, created unbound and initialised in create_app()."""
 
 from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
+# Storage from RATELIMIT_STORAGE_URI: Redis in production (shared by all web workers).
+limiter = Limiter(key_func=get_remote_address)

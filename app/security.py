@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -13,6 +13,13 @@ CSP = (
 
 def init_app(app: Flask) -> None:
     production = app.config["MEETDAY_ENV"] == "production"
+
+    @app.before_request
+    def refuse_nul_bytes():
+        """No person types a NUL; PostgreSQL text refuses it. Answer 400, not a driver error."""
+        for values in (request.args, request.form):
+            if any("\x00" in value for value in values.values()):
+                abort(400)
 
     @app.after_request
     def set_security_headers(response):

@@ -97,6 +97,46 @@ def class_for_bodyweight(classes: tuple[str, ...], bodyweight_kg: Decimal) -> st
     return classes[-1]
 
 
-def class_label(name: str) -> str:
-    """Human label for a class name: '83' -> '83 kg', '120+' -> '120+ kg'."""
-    return f"{name} kg"
+# Conventional pound labels of kg classes (rounded down, as meet programmes print them;
+# refdata/weight_classes.json "lb_labels_for_kg_classes"): 83 kg = 182.98 lb -> '183'.
+LB_LABELS = {
+    "44": "97",
+    "48": "105",
+    "52": "114",
+    "56": "123",
+    "60": "132",
+    "67.5": "148",
+    "75": "165",
+    "82.5": "181",
+    "90": "198",
+    "100": "220",
+    "110": "242",
+    "125": "275",
+    "140": "308",
+    "53": "116",
+    "59": "130",
+    "66": "145",
+    "74": "163",
+    "83": "183",
+    "93": "205",
+    "105": "231",
+    "120": "264",
+    "43": "94",
+    "47": "103",
+    "57": "125",
+    "63": "138",
+    "72": "158",
+    "84": "185",
+    "69": "152",
+    "76": "167",
+}
+
+
+def class_label(name: str, unit: str = "kg") -> str:
+    """Label for a class: '83' -> '83 kg'; for lb users '83 kg (183 lb)', '120+' -> '120+ kg (264+ lb)'."""
+    if unit != "lb":
+        return f"{name} kg"
+    base = name.rstrip("+")
+    plus = "+" if name.endswith("+") else ""
+    pounds = LB_LABELS.get(base)
+    return f"{name} kg ({pounds}{plus} lb)" if pounds else f"{name} kg"

@@ -12,7 +12,7 @@ from app.models.types import UtcDateTime, utcnow
 
 
 class WriteReceipt(db.Model):
-    """The first write made with (user, client_id); later ones with the same id are replays."""
+    """A write made with (user, client_id) and the digest of its content (services.receipts)."""
 
     __tablename__ = "write_receipts"
     __table_args__ = (UniqueConstraint("user_id", "client_id"),)
@@ -21,4 +21,5 @@ class WriteReceipt(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     client_id: Mapped[str] = mapped_column(String(36))
     action: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -67,13 +67,14 @@ def save_meet(
     """Create ``meet`` (or update it) from ``values`` (name, meet_date, federation, location)
     and generate its plan from the profile and current e1RMs; one commit.
 
-    A repeated client id changes nothing. Raises programming.PlanError when no plan can be
+    The same client id with the same values changes nothing. Raises programming.PlanError when no plan can be
     built (e.g. a lift has no max yet); nothing is written then.
     """
-    if receipts.seen(user.id, client_id):
+    digest = receipts.fingerprint(meet.id if meet else None, sorted(values.items()))
+    if receipts.is_replay(user.id, client_id, digest):
         return SavedMeet(meet or active_meet(user, today), replayed=True)
     try:
-        receipts.stamp(user.id, client_id, "meet.save")
+        receipts.stamp(user.id, client_id, "meet.save", digest)
         if meet is None:
             meet = Meet(user_id=user.id)
             db.session.add(meet)

@@ -1,7 +1,13 @@
-"""Idempotent writes: the first write with a client id wins, repeats are recognised."""
+"""Idempotent writes: a client id plus a fingerprint of what was sent.
+
+The same id with the same content is a replay (double tap, retry, offline replay) and
+changes nothing. The same id with different content is a new intent from a stale form
+(e.g. one the browser restored on Back): it is applied, never silently dropped.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from sqlalchemy import select
@@ -15,17 +21,30 @@ def new_client_id() -> str:
     return str(uuid.uuid4())
 
 
-def seen(user_id: int, client_id: str) -> bool:
-    """True when this user already made a write with ``client_id``."""
-    query = select(WriteReceipt.id).filter_by(user_id=user_id, client_id=client_id)
-    return db.session.scalar(query) is not None
+def fingerprint(*parts) -> str:
+    """A stable digest of a write's content (repr of its parts), 64 hex characters."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def stamp(user_id: int, client_id: str, action: str) -> None:
-    """Add the receipt for this write to the current unit of work (flushes, no commit).
+def _receipt(user_id: int, client_id: str) -> WriteReceipt | None:
+    return db.session.scalar(select(WriteReceipt).filter_by(user_id=user_id, client_id=client_id))
+
+
+def is_replay(user_id: int, client_id: str, digest: str) -> bool:
+    """True when this user already made exactly this write with ``client_id``."""
+    receipt = _receipt(user_id, client_id)
+    return receipt is not None and receipt.fingerprint == digest
+
+
+def stamp(user_id: int, client_id: str, action: str, digest: str) -> None:
+    """Record the write in the current unit of work (flushes, no commit).
 
     A concurrent duplicate raises IntegrityError at flush or commit: the caller rolls
     back and treats the write as a replay.
     """
-    db.session.add(WriteReceipt(user_id=user_id, client_id=client_id, action=action))
+    receipt = _receipt(user_id, client_id)
+    if receipt is None:
+        receipt = WriteReceipt(user_id=user_id, client_id=client_id)
+        db.session.add(receipt)
+    receipt.action, receipt.fingerprint = action, digest
     db.session.flush()

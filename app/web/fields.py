@@ -7,10 +7,12 @@ from decimal import Decimal, InvalidOperation
 
 from wtforms import DecimalField, HiddenField, IntegerField, RadioField, SelectChoice
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
 
 from app.domain import units
 
 MAX_NUMBER_CHARS = 20
+MAX_MAGNITUDE = Decimal(10) ** 6  # no field of ours needs more; keeps Decimal math in range
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -31,7 +33,13 @@ def int_choice(value):
 
 
 class NumberField(DecimalField):
-    """A finite decimal; '82,5' is read as 82.5; anything else gets one clear message."""
+    """A finite decimal; '82,5' is read as 82.5; anything else gets one clear message.
+
+    Rendered as a text input with a decimal keypad: type=number would turn '82,5' into 825
+    in some locales before we ever saw it.
+    """
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
         self.data = None
@@ -46,6 +54,8 @@ class NumberField(DecimalField):
                 raise InvalidOperation
         except InvalidOperation:
             raise ValueError("Enter a number, like 82.5.") from None
+        if abs(value) >= MAX_MAGNITUDE:
+            raise ValueError("That number is far too large.")
         self.data = value
 
     def _value(self):
@@ -57,6 +67,8 @@ class NumberField(DecimalField):
 class WholeNumberField(IntegerField):
     """An integer; decimals, words and over-long input get one clear message."""
 
+    widget = TextInput()
+
     def process_formdata(self, valuelist):
         self.data = None
         if not valuelist or not valuelist[0].strip():
@@ -64,6 +76,8 @@ class WholeNumberField(IntegerField):
         raw = valuelist[0].strip()
         if len(raw) > MAX_NUMBER_CHARS or not re.fullmatch(r"[+-]?\d+", raw):
             raise ValueError("Enter a whole number.")
+        if abs(int(raw)) >= MAX_MAGNITUDE:
+            raise ValueError("That number is far too large.")
         self.data = int(raw)
 
 

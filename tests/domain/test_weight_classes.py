@@ -56,3 +56,12 @@ def test_unknown_inputs_raise():
         weight_classes.classes_for("IPF", "X", date.today())
     with pytest.raises(ValueError, match="no USPA"):
         weight_classes.classes_for("USPA", "M", date(1980, 1, 1) - timedelta(days=1))
+
+
+def test_lb_labels_are_the_conventional_ones(published):
+    labels = published["lb_labels_for_kg_classes"]["values"]
+    for name, pounds in labels.items():
+        if not name.endswith("+"):
+            assert weight_classes.class_label(name, "lb") == f"{name} kg ({pounds} lb)"
+    assert weight_classes.class_label("120+", "lb") == "120+ kg (264+ lb)"
+    assert weight_classes.class_label("83") == "83 kg"

@@ -158,3 +158,12 @@ def test_sign_out_also_forgets_the_remember_me_cookie(client, db):
     response = client.post("/auth/sign-out")
     assert any(c.startswith("remember_token=;") for c in response.headers.getlist("Set-Cookie"))
     assert client.get("/planner").status_code == 302
+
+
+def test_guessing_passwords_is_rate_limited(app_factory, db):
+    limited = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    client = limited.test_client()
+    make_user("ana@example.com")
+    answers = [login(client, "ana@example.com", f"wrong guess {n}").status_code for n in range(11)]
+    assert answers[:10] == [422] * 10 and answers[10] == 429
+    assert "Too many attempts" in client.post("/auth/sign-in", data={}).get_data(as_text=True)

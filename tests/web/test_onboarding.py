@@ -135,13 +135,31 @@ def test_weeks_until_meet_derives_the_date(client, athlete, db):
 def test_repeated_client_id_is_the_same_write(client, athlete, db):
     client_id = form_client_id(client.get("/profile/steps/1").get_data(as_text=True))
     first = client.post("/profile/steps/1", data={**STEPS[1], "client_id": client_id})
-    replay = client.post(
-        "/profile/steps/1", data={**STEPS[1], "bodyweight": "250", "client_id": client_id}
-    )
+    replay = client.post("/profile/steps/1", data={**STEPS[1], "client_id": client_id})
     assert first.status_code == replay.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(AthleteProfile)) == 1
     assert db.session.scalar(select(func.count()).select_from(WriteReceipt)) == 1
-    assert profile(db).bodyweight_kg == Decimal("89.8113")  # 198 lb, not 250
+    assert profile(db).bodyweight_kg == Decimal("89.8113")  # 198 lb
+
+
+def test_a_stale_form_with_new_values_is_saved_not_dropped(client, athlete, db):
+    # The browser's Back button can bring back a form with an id already used
+    client_id = form_client_id(client.get("/profile/steps/1").get_data(as_text=True))
+    client.post("/profile/steps/1", data={**STEPS[1], "client_id": client_id})
+    client.post("/profile/steps/1", data={**STEPS[1], "bodyweight": "200", "client_id": client_id})
+    assert profile(db).bodyweight_kg == Decimal("90.7185")  # 200 lb x 0.45359237
+
+
+def test_a_value_left_as_shown_keeps_its_stored_kg(client, athlete, db):
+    complete_steps(client, 5)
+    stored = profile(db)
+    stored.bodyweight_kg = Decimal("66")  # a class limit, saved in kg before switching to lb
+    db.session.commit()
+    # The form shows 145.51 lb; saving it unchanged must not turn 66 kg into 66.0022 kg
+    page = client.get("/profile/steps/1").get_data(as_text=True)
+    assert 'value="145.51"' in page
+    post_step(client, 1, bodyweight="145.51")
+    assert profile(db).bodyweight_kg == Decimal("66.0000")
 
 
 def test_editing_later_keeps_the_profile_complete(client, athlete, db):
@@ -180,13 +198,15 @@ BAD_INPUT = [
     (1, "bodyweight", "-80", "Enter a bodyweight between 66 lb and 551 lb."),
     (1, "bodyweight", "heavy", "Enter a number, like 82.5."),
     (1, "bodyweight", "NaN", "Enter a number, like 82.5."),
+    (1, "bodyweight", "1e30", "That number is far too large."),
+    (1, "height_in", "1e30", "That number is far too large."),
     (1, "bodyweight", "1" * 10_240, "Enter a number, like 82.5."),
     (1, "sex", "", "Choose the category you compete in."),
     (1, "sex", "X", "Not a valid choice."),
     (1, "mass_unit", "stone", "Not a valid choice."),
     (1, "height_ft", "", "Height is required."),
     (1, "height_ft", "9", "Enter a height between 3 ft 11 in and 7 ft 6 in."),
-    (1, "height_in", "14", "Inches go from 0 to 11.9."),
+    (1, "height_in", "14", "Inches must be from 0 to under 12."),
     (1, "time_zone", "Mars/Olympus_Mons", "Choose a time zone from the list."),
     (1, "time_zone", "x" * 10_240, "Choose a time zone from the list."),
     (1, "height_unit", "furlong", "Not a valid choice."),
@@ -199,12 +219,24 @@ BAD_INPUT = [
     (2, "weeks_to_meet", "x" * 10_240, "Enter a whole number.", {"meet_date": ""}),
     (2, "meet_date", "", "Enter the meet date or the weeks until it."),
     (2, "meet_date", "2020-01-01", "The meet date is in the past."),
+    (2, "meet_date", "1980-01-01", "The meet date is in the past.", {"federation": "USPA"}),
     (2, "meet_date", "31/31/2027", "Not a valid date value."),
     (2, "weeks_to_meet", "0", "Enter between 1 and 104 weeks."),
     (2, "weight_class", "83", "Not a valid choice."),
     (2, "weight_plan", "bulk", "Not a valid choice."),
     (2, "target_bodyweight", "", "Enter the bodyweight you want to cut to."),
     (2, "target_bodyweight", "210", "A cut needs a target below your bodyweight."),
+    (2, "target_bodyweight", "1e30", "That number is far too large."),
+    (2, "weight_class", "82.5", "You'd weigh in at 196 lb, over the 82.5 kg (181 lb) limit"),
+    (2, "weeks_to_meet", "600000", "Enter between 1 and 104 weeks.", {"meet_date": ""}),
+    (
+        2,
+        "weeks_to_meet",
+        "99999999999999999999",
+        "That number is far too large.",
+        {"meet_date": ""},
+    ),
+    (2, "weeks_to_meet", "-2000", "Enter between 1 and 104 weeks.", {"meet_date": ""}),
     (2, "past_competitions", "x" * 10_240, "Keep this under 2000 characters."),
     (3, "squat_best", "-100", "Enter a load between 2 lb and 1323 lb."),
     (3, "squat_best", "", "Squat best is required."),
@@ -257,7 +289,7 @@ def test_bad_input_is_refused_at_the_field_and_nothing_is_written(client, athlet
     response = post_step(client, step, **(extra[0] if extra else {}), **{field: value})
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 422
-    assert f'<p class="field-error" id="{field}-error">{message}</p>' in html
+    assert f'<p class="field-error" id="{field}-error">{message}' in html
     assert snapshot(db) == before
     assert db.session.scalar(select(func.count()).select_from(WriteReceipt)) == receipts_before
 
@@ -275,3 +307,34 @@ def test_a_coach_without_an_athlete_profile_sees_their_account(client, db):
     assert client.get("/planner").status_code == 200  # coaches are not sent to onboarding
     page = client.get("/profile").get_data(as_text=True)
     assert "Dana Reyes" in page and "Add my athlete profile" in page
+
+
+def test_changing_sex_clears_a_class_that_no_longer_exists(client, athlete, db):
+    complete_steps(client, 5)
+    post_step(client, 2, federation="IPF", weight_class="93")
+    assert profile(db).weight_class == "93"
+    post_step(client, 1, sex="F")  # IPF women have no 93 kg class (47 ... 84, 84+)
+    assert profile(db).weight_class is None
+    assert "Choose your class" in client.get("/profile").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "top_class"),
+    [
+        ("federation=USPA&meet_date=1980-01-01", "140+"),
+        ("federation=IPF&weeks_to_meet=600000", "120+"),
+        ("federation=IPF&weeks_to_meet=-2000", "120+"),
+    ],
+)
+def test_weight_class_fragment_survives_dates_out_of_range(htmx_client, db, query, top_class):
+    make_user("a@example.com")
+    login(htmx_client, "a@example.com")
+    complete_steps(htmx_client, 1)
+    response = htmx_client.get(f"/profile/weight-classes?{query}")
+    assert response.status_code == 200
+    assert f'value="{top_class}"' in response.get_data(as_text=True)  # today's classes
+
+
+def test_nul_bytes_are_refused_with_400(client, athlete, db):
+    response = client.post("/auth/sign-in", data={"email": "a\x00b@example.com", "password": "x"})
+    assert response.status_code == 400

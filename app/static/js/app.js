@@ -23,6 +23,21 @@
     region.replaceChildren(p);
   }
 
+  // Switching kg/lb converts the masses already typed, so "90" kg becomes "198.42" lb
+  // rather than being re-read as 90 lb. 1 lb = 0.45359237 kg exactly.
+  var KG_PER_LB = 0.45359237;
+  document.addEventListener("change", function (event) {
+    var radio = event.target;
+    if (radio.name !== "mass_unit" || !radio.checked || !radio.form) return;
+    var toLb = radio.value === "lb";
+    radio.form.querySelectorAll("input[data-mass]").forEach(function (input) {
+      var value = parseFloat(input.value.replace(",", "."));
+      if (!isFinite(value)) return;
+      var converted = toLb ? value / KG_PER_LB : value * KG_PER_LB;
+      input.value = String(Math.round(converted * 100) / 100);
+    });
+  });
+
   // Rest timer: time since the last logged set, ticking every second.
   function tickRestTimers() {
     document.querySelectorAll("[data-rest-since]").forEach(function (el) {

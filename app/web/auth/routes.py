@@ -9,7 +9,9 @@ from authlib.integrations.base_client.errors import MismatchingStateError, OAuth
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.extensions import limiter
 from app.hypermedia import render_view
+from app.models.profile import ONBOARDING_STEPS
 from app.services import accounts
 from app.web.auth import bp, oidc
 from app.web.auth.forms import SignInForm, SignUpForm
@@ -31,11 +33,18 @@ def _start_session(user, remember: bool) -> None:
 
 def _landing(user) -> str:
     if user.needs_onboarding:
-        return url_for("onboarding.show_step", step=1)
+        return _onboarding_url(user)
     return _safe_next(url_for("planner.index"))
 
 
+def _onboarding_url(user) -> str:
+    """The first onboarding step the athlete hasn't finished."""
+    done = user.profile.steps_done if user.profile else 0
+    return url_for("onboarding.show_step", step=min(done + 1, ONBOARDING_STEPS))
+
+
 @bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
 def sign_up():
     if current_user.is_authenticated:
         return redirect(_landing(current_user))
@@ -53,6 +62,7 @@ def sign_up():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(_landing(current_user))
@@ -117,7 +127,7 @@ def oidc_callback():
     next_url = session.pop("oidc_next", "")
     _start_session(user, remember=True)
     if user.needs_onboarding:
-        return redirect(url_for("onboarding.show_step", step=1), 303)
+        return redirect(_onboarding_url(user), 303)
     return redirect(next_url or url_for("planner.index"), 303)
 
 

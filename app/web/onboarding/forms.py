@@ -50,15 +50,29 @@ class StepForm(FlaskForm):
     title = ""
     intro = ""
 
-    def __init__(self, *args, mass_unit: str = "kg", **kwargs):
+    def __init__(self, *args, mass_unit: str = "kg", stored=None, **kwargs):
         self._mass_unit = mass_unit
+        self._stored = stored  # the profile as saved, to keep masses the user didn't change
         super().__init__(*args, **kwargs)
 
     def mass_unit_for_input(self) -> str:
         return self._mass_unit
 
     def kg(self, field) -> Decimal | None:
-        return None if field.data is None else units.to_kg(field.data, self.mass_unit_for_input())
+        """The field's mass in kg. A value the user left as prefilled keeps the stored kg
+        exactly: 66 kg shown as 145.51 lb must not come back as 66.0022 kg."""
+        if field.data is None:
+            return None
+        unit = self.mass_unit_for_input()
+        column = (
+            "planned_gain_kg_per_month"
+            if field.name == "planned_gain_per_month"
+            else (f"{field.name}_kg")
+        )
+        stored = getattr(self._stored, column, None) if self._stored is not None else None
+        if stored is not None and to_unit(stored, unit) == field.data:
+            return stored
+        return units.to_kg(field.data, unit)
 
     def prefill(self, profile, user) -> None:
         """Load stored values into the empty fields (GET)."""
@@ -98,7 +112,7 @@ class BodyForm(StepForm):
     bodyweight = MassField(
         "Bodyweight",
         validators=[required("Bodyweight"), MassRange("30", "250", "a bodyweight")],
-        render_kw={"inputmode": "decimal"},
+        render_kw={"inputmode": "decimal", "data-mass": "true"},
     )
     height_cm = NumberField("Height", validators=[Optional()], render_kw={"inputmode": "decimal"})
     height_ft = WholeNumberField(
@@ -125,7 +139,9 @@ class BodyForm(StepForm):
             if self.height_ft.data is None:
                 return None
             return units.feet_inches_to_cm(self.height_ft.data, self.height_in.data or 0)
-        return self.height_cm.data
+        if self.height_cm.data is None:
+            return None
+        return self.height_cm.data.quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -137,7 +153,7 @@ class BodyForm(StepForm):
             target.errors = [*target.errors, "Height is required."]
             return False
         if self.height_in.data is not None and not 0 <= self.height_in.data < 12:
-            self.height_in.errors = [*self.height_in.errors, "Inches go from 0 to 11.9."]
+            self.height_in.errors = [*self.height_in.errors, "Inches must be from 0 to under 12."]
             return False
         if not Decimal("120") <= cm <= Decimal("230"):
             message = (
@@ -207,7 +223,6 @@ class MeetForm(StepForm):
     )
     target_bodyweight = MassField(
         "Target bodyweight",
-        validators=[MassRange("30", "250", "a target bodyweight")],
         render_kw={"inputmode": "decimal"},
         description="Needed for a cut or a gain.",
     )
@@ -225,16 +240,21 @@ class MeetForm(StepForm):
     def meet_day(self) -> date | None:
         if self.meet_date.data:
             return self.meet_date.data
-        if self.weeks_to_meet.data:
+        if self.weeks_to_meet.data and 1 <= self.weeks_to_meet.data <= 104:
             return self._today + timedelta(weeks=self.weeks_to_meet.data)
         return None
 
     def set_class_choices(self, federation: str) -> None:
+        """Offer the classes in force on the meet day (today's for a date out of range)."""
         if federation not in weight_classes.FEDERATIONS:
             federation = "IPF"
         on = self.meet_day() or self._today
+        if not self._today <= on <= self._today + timedelta(weeks=104):
+            on = self._today  # the date gets its own error; don't offer classes of 1980
         names = weight_classes.classes_for(federation, self._sex, on)
-        self.weight_class.choices = options((n, weight_classes.class_label(n)) for n in names)
+        self.weight_class.choices = options(
+            (n, weight_classes.class_label(n, self._mass_unit)) for n in names
+        )
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -248,6 +268,23 @@ class MeetForm(StepForm):
             return False
         return ok
 
+    def validate_weight_class(self, field):
+        """The class must be one the lifter can make: at or above the bodyweight they'll weigh in at."""
+        if not field.data or field.data.endswith("+") or self._bodyweight_kg is None:
+            return
+        plan = self.weight_plan.data
+        weigh_in = self._bodyweight_kg
+        if plan in ("cut", "gain") and self.target_bodyweight.data is not None:
+            weigh_in = self.kg(self.target_bodyweight)
+        limit = Decimal(field.data)
+        if weigh_in > limit:
+            unit = self.mass_unit_for_input()
+            raise ValidationError(
+                f"You'd weigh in at {units.display_mass(weigh_in, unit)}, over the "
+                f"{weight_classes.class_label(field.data, unit)} limit: choose a heavier class "
+                "or plan a cut to it."
+            )
+
     def validate_meet_date(self, field):
         if field.data is None:
             return
@@ -258,9 +295,12 @@ class MeetForm(StepForm):
 
     def validate_target_bodyweight(self, field):
         plan = self.weight_plan.data
-        if plan in ("cut", "gain") and field.data is None:
+        if plan not in ("cut", "gain"):
+            return  # hidden while maintaining: whatever it holds is ignored
+        if field.data is None:
             raise ValidationError(f"Enter the bodyweight you want to {plan} to.")
-        if field.data is None or self._bodyweight_kg is None:
+        MassRange("30", "250", "a target bodyweight")(self, field)
+        if self._bodyweight_kg is None:
             return
         target = self.kg(field)
         if plan == "cut" and target >= self._bodyweight_kg:
@@ -501,9 +541,11 @@ class HealthForm(StepForm):
             self.passcode.description = "Leave empty to keep your current passcode."
 
     def validate_passcode(self, field):
+        if self.feed_visibility.data != "passcode":
+            return  # hidden for a public feed: ignored
         if field.data and not 4 <= len(field.data) <= 64:
             raise ValidationError("Use 4 to 64 characters.")
-        if self.feed_visibility.data == "passcode" and not field.data and not self._has_passcode:
+        if not field.data and not self._has_passcode:
             raise ValidationError("Choose a passcode for your feed.")
 
     def prefill(self, profile, user) -> None:
@@ -518,7 +560,9 @@ class HealthForm(StepForm):
             "form_issues": (self.form_issues.data or "").strip() or None,
             "injuries": (self.injuries.data or "").strip() or None,
             "feed_visibility": self.feed_visibility.data,
-            "feed_passcode": self.passcode.data or None,
+            "feed_passcode": (self.passcode.data or None)
+            if self.feed_visibility.data == "passcode"
+            else None,
         }, {}
 
 

@@ -31,7 +31,7 @@ def _next_step(profile) -> int:
 
 def _build_form(step: int, profile, formdata=None):
     form_class = STEPS[step - 1]
-    kwargs = {"mass_unit": current_user.mass_unit, "formdata": formdata}
+    kwargs = {"mass_unit": current_user.mass_unit, "formdata": formdata, "stored": profile}
     if form_class is MeetForm:
         kwargs.update(
             sex=(profile.sex if profile else None) or "M",

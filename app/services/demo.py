@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from app.services import accounts, planner, profiles
+from app.services import accounts, history, planner, profiles
 
 DEMO_NAMESPACE = uuid.UUID("6f1c2d4e-9b7a-4c1e-8f3d-2a5b6c7d8e9f")
 
@@ -37,6 +37,7 @@ def seed() -> list[DemoLogin]:
     for step, (profile_values, user_values) in enumerate(_athlete_profile(), start=1):
         client_id = str(uuid.uuid5(DEMO_NAMESPACE, f"{ATHLETE.email}/step{step}"))
         profiles.save_step(athlete, step, profile_values, user_values, client_id)
+    history.import_export(athlete, demo_history_csv(athlete.created_at.date()))
     today = datetime.now(UTC).date()
     meet = {
         "name": "Spring Classic Open",
@@ -110,3 +111,44 @@ def _athlete_profile():
             {},
         ),
     ]
+
+
+# Four weeks of a 3-day split before the account was made: (weekday, title, [(exercise,
+# top-set kg, reps, RPE, back-off sets)]). Loads climb 2.5 kg a week on the main lifts.
+_WEEK = (
+    (0, "Squat + Bench", [("Squat (Barbell)", 180, 3, 8, 3), ("Bench Press (Barbell)", 115, 5, 8, 3),
+                          ("Romanian Deadlift (Barbell)", 140, 8, 7, 2)]),
+    (2, "Deadlift + Bench", [("Deadlift (Barbell)", 215, 3, 8, 2), ("Bench Press (Barbell)", 105, 8, 7, 3),
+                             ("Bent Over Row (Barbell)", 90, 10, 8, 2)]),
+    (4, "Squat + Bench", [("Squat (Barbell)", 160, 6, 7, 3), ("Bench Press (Barbell)", 120, 3, 8.5, 2),
+                          ("Leg Press (Machine)", 200, 10, 8, 2)]),
+)
+
+
+def demo_history_csv(before) -> str:
+    """The demo athlete's last four weeks as a Strong export (kg dialect), ending before
+    ``before`` (a date), so the same account always gets the same history."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow(history.EXPORT_HEADER)
+    monday = before - timedelta(days=before.weekday() + 28)
+    number = 0
+    for week in range(4):
+        for weekday, title, exercises in _WEEK:
+            day = monday + timedelta(weeks=week, days=weekday)
+            if day >= before:
+                continue
+            number += 1
+            stamp = f"{day.isoformat()} 18:30:00"
+            order = 0
+            for name, top, reps, rpe, backoffs in exercises:
+                top_kg = top + (2.5 * week if "(Barbell)" in name else 0)
+                sets = [(top_kg, reps, rpe)] + [(round(top_kg * 0.85 / 2.5) * 2.5, reps + 1, rpe - 1)] * backoffs
+                for load, set_reps, set_rpe in sets:
+                    order += 1
+                    writer.writerow((number, stamp, title, 4500, name, order, load, set_reps,
+                                     set_rpe, "", "", "", ""))
+    return out.getvalue()

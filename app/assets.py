@@ -1,4 +1,5 @@
-"""Front-end bundles with webassets: htmx (from npm, pinned in package.json) plus our JS and CSS.
+"""Front-end bundles with webassets: htmx and uPlot (from npm, pinned in package.json) plus our
+JS and CSS.
 
 Built into static/gen/ with a content hash in the name, so a deploy never mixes old and new.
 """
@@ -16,10 +17,15 @@ NODE_MODULES = ROOT / "node_modules"
 BUNDLES = {
     "js": Bundle(
         str(NODE_MODULES / "htmx.org/dist/htmx.min.js"),
+        str(NODE_MODULES / "uplot/dist/uPlot.iife.min.js"),
         "js/app.js",
         output="gen/app.%(version)s.js",
     ),
-    "css": Bundle("css/app.css", output="gen/app.%(version)s.css"),
+    "css": Bundle(
+        str(NODE_MODULES / "uplot/dist/uPlot.min.css"),
+        "css/app.css",
+        output="gen/app.%(version)s.css",
+    ),
 }
 
 

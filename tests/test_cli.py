@@ -29,10 +29,33 @@ def test_seed_demo_is_idempotent_and_lived_in(app, db):
 
 def test_create_user_and_create_coach(app, db):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-coach", "--email", "Dana@Example.com", "--name", "Dana",
-                                 "--password", "spotter-on-duty"])
+    result = runner.invoke(
+        args=[
+            "create-coach",
+            "--email",
+            "Dana@Example.com",
+            "--name",
+            "Dana",
+            "--password",
+            "spotter-on-duty",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert accounts.find_by_email("dana@example.com").role == "coach"
-    result = runner.invoke(args=["create-user", "--email", "ops@example.com", "--name", "Ops",
-                                 "--password", "admin-on-call!", "--role", "admin"])
-    assert result.exit_code == 0 and accounts.authenticate("ops@example.com", "admin-on-call!").role == "admin"
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "ops@example.com",
+            "--name",
+            "Ops",
+            "--password",
+            "admin-on-call!",
+            "--role",
+            "admin",
+        ]
+    )
+    assert (
+        result.exit_code == 0
+        and accounts.authenticate("ops@example.com", "admin-on-call!").role == "admin"
+    )

@@ -76,9 +76,9 @@ def _athlete_profile():
                 "bench_best_reps": 1,
                 "deadlift_best_kg": d("255"),
                 "deadlift_best_reps": 1,
-                "squat_goal_kg": d("227.5"),
+                "squat_goal_kg": d("222.5"),
                 "bench_goal_kg": d("147.5"),
-                "deadlift_goal_kg": d("265"),
+                "deadlift_goal_kg": d("260"),
                 "most_important_lift": "squat",
                 "least_important_lift": "deadlift",
                 "planned_gain_kg_per_month": d("2.5"),
@@ -116,12 +116,33 @@ def _athlete_profile():
 # Four weeks of a 3-day split before the account was made: (weekday, title, [(exercise,
 # top-set kg, reps, RPE, back-off sets)]). Loads climb 2.5 kg a week on the main lifts.
 _WEEK = (
-    (0, "Squat + Bench", [("Squat (Barbell)", 180, 3, 8, 3), ("Bench Press (Barbell)", 115, 5, 8, 3),
-                          ("Romanian Deadlift (Barbell)", 140, 8, 7, 2)]),
-    (2, "Deadlift + Bench", [("Deadlift (Barbell)", 215, 3, 8, 2), ("Bench Press (Barbell)", 105, 8, 7, 3),
-                             ("Bent Over Row (Barbell)", 90, 10, 8, 2)]),
-    (4, "Squat + Bench", [("Squat (Barbell)", 160, 6, 7, 3), ("Bench Press (Barbell)", 120, 3, 8.5, 2),
-                          ("Leg Press (Machine)", 200, 10, 8, 2)]),
+    (
+        0,
+        "Squat + Bench",
+        [
+            ("Squat (Barbell)", 180, 3, 8, 3),
+            ("Bench Press (Barbell)", 115, 5, 8, 3),
+            ("Romanian Deadlift (Barbell)", 140, 8, 7, 2),
+        ],
+    ),
+    (
+        2,
+        "Deadlift + Bench",
+        [
+            ("Deadlift (Barbell)", 215, 3, 8, 2),
+            ("Bench Press (Barbell)", 105, 8, 7, 3),
+            ("Bent Over Row (Barbell)", 90, 10, 8, 2),
+        ],
+    ),
+    (
+        4,
+        "Squat + Bench",
+        [
+            ("Squat (Barbell)", 160, 6, 7, 3),
+            ("Bench Press (Barbell)", 120, 3, 8.5, 2),
+            ("Leg Press (Machine)", 200, 10, 8, 2),
+        ],
+    ),
 )
 
 
@@ -146,9 +167,26 @@ def demo_history_csv(before) -> str:
             order = 0
             for name, top, reps, rpe, backoffs in exercises:
                 top_kg = top + (2.5 * week if "(Barbell)" in name else 0)
-                sets = [(top_kg, reps, rpe)] + [(round(top_kg * 0.85 / 2.5) * 2.5, reps + 1, rpe - 1)] * backoffs
+                sets = [(top_kg, reps, rpe)] + [
+                    (round(top_kg * 0.85 / 2.5) * 2.5, reps + 1, rpe - 1)
+                ] * backoffs
                 for load, set_reps, set_rpe in sets:
                     order += 1
-                    writer.writerow((number, stamp, title, 4500, name, order, load, set_reps,
-                                     set_rpe, "", "", "", ""))
+                    writer.writerow(
+                        (
+                            number,
+                            stamp,
+                            title,
+                            4500,
+                            name,
+                            order,
+                            load,
+                            set_reps,
+                            set_rpe,
+                            "",
+                            "",
+                            "",
+                            "",
+                        )
+                    )
     return out.getvalue()

@@ -78,3 +78,28 @@ def test_meet_plan_full_session_summary_and_autoregulation(
 
     page.get_by_role("link", name="Back to the plan").click()
     expect(page.get_by_text(f"{first_lift.capitalize()} e1RM down").first).to_be_visible()
+
+
+def test_progress_charts_and_points_from_imported_history(page: Page, live_server, db, screenshots):
+    from app.services import history
+    from tests.services.test_history import text
+
+    user = athlete()
+    for step in (1, 2, 4, 5):
+        profiles.save_step(
+            user,
+            step,
+            {"sex": "M"} if step == 1 else {},
+            {},
+            f"00000000-0000-4000-8000-00000000001{step}",
+        )
+    history.import_export(user, text("strong_semicolon_lbs_rpe_weightunit_2022.csv"))
+    page.goto(f"{live_server}/auth/sign-in")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server}/planner/progress")
+    for lift in ("squat", "bench", "deadlift"):
+        expect(page.locator(f"#progress-{lift} canvas")).to_have_count(1)  # uPlot drew it
+    expect(page.locator("#points-dots")).not_to_be_empty()
+    page.screenshot(path=screenshots / "progress.png")

@@ -38,6 +38,33 @@
     });
   });
 
+  // Progress charts (uPlot): data comes from the data-chart attribute as JSON.
+  function drawCharts(root) {
+    if (!window.uPlot) return;
+    var css = getComputedStyle(document.documentElement);
+    var accent = css.getPropertyValue("--accent").trim() || "#c8341d";
+    var muted = css.getPropertyValue("--muted").trim() || "#5d6068";
+    var line = css.getPropertyValue("--line").trim() || "#dedbd3";
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el.dataset.drawn) return;
+      el.dataset.drawn = "1";
+      var data = JSON.parse(el.dataset.chart);
+      var unit = el.dataset.unit || "kg";
+      var axis = { stroke: muted, grid: { stroke: line, width: 1 }, ticks: { stroke: line } };
+      new window.uPlot({
+        width: Math.max(el.clientWidth, 240), height: 200,
+        scales: { x: { time: true } },
+        series: [{}, { label: "e1RM", stroke: accent, width: 2, spanGaps: true,
+                       value: function (u, v) { return v == null ? "–" : v + " " + unit; } },
+                 { label: "Top set", stroke: muted, width: 0, points: { show: true, size: 6, fill: muted },
+                   value: function (u, v) { return v == null ? "–" : v + " " + unit; } }],
+        axes: [axis, Object.assign({ size: 48 }, axis)],
+      }, [data.x].concat(data.series.map(function (s) { return s.values; })), el);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  document.addEventListener("htmx:load", function (event) { drawCharts(event.detail.elt); });
+
   // Rest timer: time since the last logged set, ticking every second.
   function tickRestTimers() {
     document.querySelectorAll("[data-rest-since]").forEach(function (el) {

@@ -63,3 +63,15 @@ def export_history():
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="meetday-workouts.csv"'},
     )
+
+
+@bp.get("/progress")
+@login_required
+def show_progress():
+    from app.services import planner, progress
+
+    return render_view(
+        "planner/progress.html",
+        lifts=[progress.lift_progress(current_user, lift) for lift in planner.LIFTS],
+        points_now=progress.points_now(current_user),
+    )

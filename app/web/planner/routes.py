@@ -39,6 +39,7 @@ def index():
         maxes=maxes,
         new_client_id=receipts.new_client_id(),
         blocks_by_kind=BLOCK_TITLES,
+        verdicts=planner.feasibility(current_user, meet, today) if meet else None,
         prescribed=lambda ex: planner.prescribed_load(ex, plan, maxes, current_user.mass_unit),
     )
 

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import assets, config, errors, jobs, logs, security
 from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from app.models.types import render_item
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -22,7 +23,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     logs.init_app(app)
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True,
+        render_item=render_item,
     )
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -45,16 +50,29 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.auth import bp as auth_bp
     from app.web.dms import bp as dms_bp
     from app.web.feed import bp as feed_bp
+    from app.web.notifications import bp as notifications_bp
     from app.web.onboarding import bp as onboarding_bp
     from app.web.ops import bp as ops_bp
     from app.web.planner import bp as planner_bp
     from app.web.tools import bp as tools_bp
 
-    for bp in (auth_bp, onboarding_bp, feed_bp, planner_bp, dms_bp, tools_bp, api_bp, ops_bp):
+    for bp in (
+        auth_bp,
+        onboarding_bp,
+        feed_bp,
+        planner_bp,
+        dms_bp,
+        tools_bp,
+        api_bp,
+        notifications_bp,
+        ops_bp,
+    ):
         app.register_blueprint(bp)
+    from app.web import notifications
     from app.web.auth import oidc
 
     oidc.init_app(app)
+    notifications.routes.init_app(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

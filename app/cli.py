@@ -35,6 +35,22 @@ def init_app(app: Flask) -> None:
         for login in demo.seed():
             click.echo(f"  {login.role:8} {login.email}  password: {login.password}")
 
+    @app.cli.command("relay")
+    @click.option("--forever", is_flag=True, help="Keep relaying every --every seconds.")
+    @click.option("--every", default=30, show_default=True, help="Seconds between runs.")
+    def relay(forever, every):
+        """Hand scheduled reminders written to the database over to RQ."""
+        import time
+
+        from app.services import reminders
+
+        while True:
+            handed = reminders.dispatch_pending()
+            click.echo(f"relayed {handed} reminder(s)")
+            if not forever:
+                return
+            time.sleep(every)
+
     @app.cli.command("build-assets")
     def build_assets():
         """Bundle htmx (from node_modules) with our JS and CSS into static/gen/."""

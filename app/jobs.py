@@ -31,3 +31,8 @@ def init_app(app: Flask) -> None:
 def queue(name: str = "default") -> Queue:
     """The named queue of the current app (KeyError for an unknown name)."""
     return current_app.extensions["queues"][name]
+
+
+def in_process() -> bool:
+    """True when no Redis is configured: jobs run inline and nothing is scheduled."""
+    return current_app.config["REDIS_URL"] is None

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
+from app.models.notification import Notification, Reminder
 from app.models.profile import AthleteProfile
 from app.models.receipt import WriteReceipt
 from app.models.training import (
@@ -17,10 +18,12 @@ __all__ = [
     "AthleteProfile",
     "LiftEstimate",
     "Meet",
+    "Notification",
     "OidcIdentity",
     "Plan",
     "PlanExercise",
     "PlanSession",
+    "Reminder",
     "User",
     "Workout",
     "WorkoutSet",

@@ -40,6 +40,7 @@ class Meet(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     plan = relationship("Plan", back_populates="meet", uselist=False, cascade="all, delete-orphan")
+    reminders = relationship("Reminder", cascade="all, delete-orphan", overlaps="meet")
 
 
 class Plan(db.Model):

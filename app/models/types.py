@@ -34,3 +34,11 @@ class UtcDateTimeType(TypeDecorator):
 
 
 UtcDateTime = UtcDateTimeType()
+
+
+def render_item(type_, obj, autogen_context):
+    """Alembic autogenerate hook: write UtcDateTime columns as plain sa.DateTime(timezone=True)
+    so migrations never import application code."""
+    if type_ == "type" and isinstance(obj, UtcDateTimeType):
+        return "sa.DateTime(timezone=True)"
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,7 +22,8 @@ from app.models import (
     User,
     Workout,
 )
-from app.services import receipts
+from app.models.types import utcnow
+from app.services import receipts, reminders
 
 LIFTS = programming.LIFTS
 
@@ -84,6 +86,7 @@ def save_meet(
         db.session.flush()
         if date_changed or meet.plan is None:
             _generate(user, meet, today)
+        reminders.plan_for_meet(user, meet, utcnow())  # the intent, in the same transaction
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -91,7 +94,23 @@ def save_meet(
     except programming.PlanError:
         db.session.rollback()
         raise
+    _relay_now()
     return SavedMeet(meet, replayed=False)
+
+
+def delete_meet(meet: Meet) -> None:
+    """Delete the meet with its plan and reminders (a queued reminder job then finds nothing)."""
+    db.session.delete(meet)
+    db.session.commit()
+
+
+def _relay_now() -> None:
+    """Hand new reminders to RQ right away; if that fails the relay process does it later."""
+    try:
+        reminders.dispatch_pending()
+    except Exception:  # Redis or a lock: never fail the save for it, the rows are the truth
+        db.session.rollback()
+        logging.getLogger(__name__).warning("reminder relay deferred", exc_info=True)
 
 
 def regenerate_plan(user: User, meet: Meet, today: date) -> Plan:

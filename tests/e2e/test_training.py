@@ -103,3 +103,31 @@ def test_progress_charts_and_points_from_imported_history(page: Page, live_serve
         expect(page.locator(f"#progress-{lift} canvas")).to_have_count(1)  # uPlot drew it
     expect(page.locator("#points-dots")).not_to_be_empty()
     page.screenshot(path=screenshots / "progress.png")
+
+
+def test_a_delivered_reminder_rings_the_bell(page: Page, live_server, db):
+    from app.models import Reminder
+    from app.services import reminders
+    from tests.services.test_reminders import saved_meet
+
+    user = athlete()
+    for step in (1, 2, 4, 5):
+        profiles.save_step(
+            user,
+            step,
+            {"sex": "M"} if step == 1 else {},
+            {},
+            f"00000000-0000-4000-8000-00000000002{step}",
+        )
+    saved_meet(user)
+    reminder = db.session.scalar(select(Reminder).filter_by(kind="weeks-2"))
+    reminders.deliver(reminder.id, int(reminder.due_at.timestamp()))
+    page.goto(f"{live_server}/auth/sign-in")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#unread-count")).to_have_text("1")
+    page.get_by_role("link", name="Notifications, 1 unread").click()
+    expect(page.get_by_text("Nationals: 2 weeks to go")).to_be_visible()
+    page.get_by_role("button", name="Mark all read").click()
+    expect(page.locator("#unread-count")).to_have_count(0)

@@ -77,6 +77,14 @@ def _prefill_from_profile(form: MeetForm) -> None:
         form.federation.data = profile.federation
 
 
+@bp.post("/meets/<int:meet_id>/delete")
+@login_required
+def delete_meet(meet_id: int):
+    planner.delete_meet(owned_or_404(Meet, meet_id))
+    flash("Meet deleted, with its plan and reminders.", "success")
+    return redirect(url_for("planner.index"), 303)
+
+
 @bp.post("/meets/<int:meet_id>/plan")
 @login_required
 def regenerate_plan(meet_id: int):

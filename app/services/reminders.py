@@ -1,0 +1,123 @@
+"""Meet reminders: scheduled with the meet, handed to RQ by a relay, delivered once."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from redis.exceptions import RedisError
+from rq import Retry
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import jobs
+from app.domain import reminders as schedule
+from app.extensions import db
+from app.models import Meet, Notification, Reminder, User
+from app.models.types import utcnow
+
+log = logging.getLogger(__name__)
+JOB = "workers.reminders.send_meet_reminder"
+
+
+def plan_for_meet(user: User, meet: Meet, now: datetime) -> None:
+    """Create or move the meet's reminders in the current unit of work (flush, no commit).
+
+    A reminder whose time has passed is marked skipped; one that moves is handed to RQ again
+    (its old job finds the due time changed and does nothing).
+    """
+    existing = {r.kind: r for r in db.session.scalars(select(Reminder).filter_by(meet_id=meet.id))}
+    for kind, due in schedule.reminder_times(meet.meet_date, user.time_zone):
+        reminder = existing.get(kind) or Reminder(user_id=user.id, meet_id=meet.id, kind=kind)
+        if reminder.status == "sent" and reminder.due_at == due:
+            continue
+        reminder.due_at, reminder.enqueued_at, reminder.sent_at = due, None, None
+        reminder.status = "scheduled" if due > now else "skipped"
+        db.session.add(reminder)
+    db.session.flush()
+
+
+def job_id(reminder: Reminder) -> str:
+    return f"reminder-{reminder.id}-{int(reminder.due_at.timestamp())}"
+
+
+def dispatch_pending(now: datetime | None = None) -> int:
+    """The relay: hand scheduled reminders not yet given to RQ to the 'reminders' queue
+    (enqueue_at their due time); returns how many. Rows are claimed with SKIP LOCKED so
+    several relays never enqueue one twice. On a Redis error the rest wait for the next run."""
+    now = now or utcnow()
+    query = (
+        select(Reminder)
+        .filter(Reminder.status == "scheduled", Reminder.enqueued_at.is_(None))
+        .order_by(Reminder.due_at)
+        .with_for_update(skip_locked=True)
+    )
+    queue = jobs.queue("reminders")
+    handed = 0
+    for reminder in db.session.scalars(query).all():
+        args = (reminder.id, int(reminder.due_at.timestamp()))
+        retry = Retry(max=3, interval=current_app.config["REMINDER_RETRY_SECONDS"])
+        options = {"job_id": job_id(reminder), "retry": retry, "job_timeout": 60}
+        try:
+            if jobs.in_process():
+                continue  # no worker: delivered when due by deliver_due()
+            if reminder.due_at <= now:
+                queue.enqueue(JOB, *args, **options)
+            else:
+                queue.enqueue_at(reminder.due_at, JOB, *args, **options)
+        except RedisError as error:
+            log.warning("reminder relay: Redis unavailable (%s); will retry", error)
+            break
+        reminder.enqueued_at = now
+        handed += 1
+    db.session.commit()
+    return handed
+
+
+def deliver(reminder_id: int, due_ts: int) -> str:
+    """The job: turn the reminder into one notification. Safe to run twice or after a crash:
+    a stale due time or a finished reminder does nothing, and the notification's dedupe key
+    means a retry never adds a second one. Returns what happened."""
+    reminder = db.session.get(Reminder, reminder_id)
+    if reminder is None or reminder.status != "scheduled":
+        return "gone"
+    if int(reminder.due_at.timestamp()) != due_ts:
+        return "moved"
+    title, body = schedule.message(reminder.kind, reminder.meet.name, reminder.meet.meet_date)
+    key = f"reminder-{reminder.id}-{due_ts}"
+    try:
+        db.session.add(
+            Notification(
+                user_id=reminder.user_id, dedupe_key=key, title=title, body=body, url="/planner"
+            )
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # delivered by an earlier attempt that died before finishing
+    _fault_point()
+    reminder = db.session.get(Reminder, reminder_id)
+    reminder.status, reminder.sent_at = "sent", utcnow()
+    db.session.commit()
+    return "sent"
+
+
+def deliver_due(user: User, now: datetime | None = None) -> int:
+    """In-process mode (no Redis worker): deliver this user's reminders that are due now."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Reminder).filter(
+            Reminder.user_id == user.id, Reminder.status == "scheduled", Reminder.due_at <= now
+        )
+    ).all()
+    return sum(deliver(r.id, int(r.due_at.timestamp())) == "sent" for r in due)
+
+
+def _fault_point() -> None:
+    """Tests kill the worker here once (the file named by MEETDAY_KILL_JOB_ONCE exists)."""
+    marker = os.environ.get("MEETDAY_KILL_JOB_ONCE")
+    if marker and Path(marker).exists():
+        Path(marker).unlink()
+        os._exit(1)

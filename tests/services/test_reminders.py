@@ -1,0 +1,146 @@
+"""Meet reminders on the real database, and delivered by a real RQ worker process on Redis."""
+
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from rq import Queue
+from sqlalchemy import func, select
+
+from app.models import Meet, Notification, Reminder
+from app.services import planner, reminders
+from tests.conftest import IN_CI
+from tests.services.test_training import athlete
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+MEET = {"name": "Nationals", "meet_date": date(2027, 4, 11), "federation": "IPF", "location": None}
+
+
+def saved_meet(user, values=None, client_id="11111111-1111-4111-8111-111111111111", meet=None):
+    return planner.save_meet(user, values or MEET, client_id, NOW.date(), meet).meet
+
+
+def due(db):
+    db.session.expire_all()
+    return {r.kind: (r.due_at, r.status) for r in db.session.scalars(select(Reminder))}
+
+
+def test_saving_a_meet_records_its_reminders_in_the_same_transaction(db):
+    user = athlete()
+    user.time_zone = "Europe/London"
+    db.session.commit()
+    saved_meet(user)
+    assert due(db) == {
+        "weeks-4": (datetime(2027, 3, 14, 9, tzinfo=UTC), "scheduled"),
+        "weeks-2": (datetime(2027, 3, 28, 8, tzinfo=UTC), "scheduled"),
+        "weeks-1": (datetime(2027, 4, 4, 8, tzinfo=UTC), "scheduled"),
+    }
+
+
+def test_moving_the_meet_moves_its_reminders_and_deleting_cancels_them(db):
+    user = athlete()
+    user.time_zone = "Europe/London"
+    db.session.commit()
+    meet = saved_meet(user)
+    moved = dict(MEET, meet_date=date(2027, 1, 10))  # 6 weeks out: all before BST
+    saved_meet(user, moved, "22222222-2222-4222-8222-222222222222", meet)
+    times = due(db)
+    assert times["weeks-4"] == (datetime(2026, 12, 13, 9, tzinfo=UTC), "scheduled")
+    assert times["weeks-1"] == (datetime(2027, 1, 3, 9, tzinfo=UTC), "scheduled")
+    planner.delete_meet(db.session.get(Meet, meet.id))
+    assert due(db) == {}
+
+
+def test_reminders_already_past_are_skipped(db):
+    user = athlete()
+    saved_meet(user, dict(MEET, meet_date=NOW.date() + timedelta(days=10)))
+    statuses = {kind: status for kind, (_, status) in due(db).items()}
+    assert statuses == {"weeks-4": "skipped", "weeks-2": "skipped", "weeks-1": "scheduled"}
+
+
+def test_delivering_twice_makes_one_notification(db):
+    user = athlete()
+    saved_meet(user)
+    reminder = db.session.scalar(select(Reminder).filter_by(kind="weeks-1"))
+    stamp = int(reminder.due_at.timestamp())
+    assert reminders.deliver(reminder.id, stamp) == "sent"
+    assert reminders.deliver(reminder.id, stamp) == "gone"
+    assert reminders.deliver(reminder.id, stamp - 3600) == "gone"
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if IN_CI:
+            pytest.fail("CI needs TEST_REDIS_URL for the worker tests")
+        pytest.skip("TEST_REDIS_URL not set: the RQ worker test needs a real Redis")
+    connection = Redis.from_url(url)
+    connection.flushdb()
+    yield url
+    connection.flushdb()
+    connection.close()
+
+
+def run_worker(redis_url, db_url, **env):
+    """A real `rq worker --burst --with-scheduler` process on the reminders queue."""
+    root = Path(__file__).resolve().parents[2]
+    environment = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "REDIS_URL": redis_url,
+        "MEETDAY_ENV": "test",
+        **env,
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rq.cli",
+            "worker",
+            "--burst",
+            "--with-scheduler",
+            "--url",
+            redis_url,
+            "--path",
+            str(root),
+            "reminders",
+        ],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_worker_killed_mid_job_still_delivers_exactly_once(
+    app_factory, db_url, redis_url, tmp_path, db
+):
+    app = app_factory(REDIS_URL=redis_url, REMINDER_RETRY_SECONDS=[0])
+    with app.app_context():
+        user = athlete()
+        saved_meet(user)  # the relay hands the three reminders to RQ for March and April
+        queued = Queue("reminders", connection=Redis.from_url(redis_url))
+        assert queued.scheduled_job_registry.count == 3
+        # make one due now, as if the weeks had passed, and relay it again
+        reminder = db.session.scalar(select(Reminder).filter_by(kind="weeks-4"))
+        reminder.due_at, reminder.enqueued_at = datetime.now(UTC) - timedelta(seconds=1), None
+        db.session.commit()
+        assert reminders.dispatch_pending() == 1
+        assert reminders.dispatch_pending() == 0  # relayed once only
+    marker = tmp_path / "kill-once"
+    marker.touch()
+    result = run_worker(redis_url, db_url, MEETDAY_KILL_JOB_ONCE=str(marker))
+    assert not marker.exists(), result.stderr  # the first attempt died at the fault point
+    db.session.expire_all()
+    notes = db.session.scalars(select(Notification)).all()
+    assert [n.title for n in notes] == ["Nationals: 4 weeks to go"], result.stderr[-2000:]
+    assert db.session.scalar(select(Reminder).filter_by(kind="weeks-4")).status == "sent"
+    run_worker(redis_url, db_url)  # nothing left to do: still one
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 1

@@ -23,14 +23,22 @@ def athletes(count: int, seed: int = 7):
     for _ in range(count):
         squat = Decimal(rng.randrange(80, 320))
         yield programming.PlanInputs(
-            start=start, meet=start + timedelta(days=rng.randrange(21, 24 * 7)),
-            days_per_week=rng.randrange(2, 8), session_minutes=rng.choice((60, 75, 90, 120)),
-            e1rm_kg={"squat": squat, "bench": squat * Decimal("0.65"),
-                     "deadlift": squat * Decimal("1.2")},
-            most_important=rng.choice(programming.LIFTS), least_important="deadlift",
+            start=start,
+            meet=start + timedelta(days=rng.randrange(21, 24 * 7)),
+            days_per_week=rng.randrange(2, 8),
+            session_minutes=rng.choice((60, 75, 90, 120)),
+            e1rm_kg={
+                "squat": squat,
+                "bench": squat * Decimal("0.65"),
+                "deadlift": squat * Decimal("1.2"),
+            },
+            most_important=rng.choice(programming.LIFTS),
+            least_important="deadlift",
             recovery={lift: rng.randrange(1, 6) for lift in programming.LIFTS},
             volume_preference=rng.choice(("low", "medium", "high")),
-            recovers_from_heavy_deadlifts=rng.random() < 0.6, unit=rng.choice(("kg", "lb")))
+            recovers_from_heavy_deadlifts=rng.random() < 0.6,
+            unit=rng.choice(("kg", "lb")),
+        )
 
 
 def main(count: int = 10_000) -> None:

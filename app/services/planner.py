@@ -247,3 +247,22 @@ def feasibility(user: User, meet: Meet, today: date) -> dict | None:
         profile.planned_gain_kg_per_month or Decimal("2.5"),
         dots,
     )
+
+
+def projected_attempts(user: User, meet: Meet, today: date) -> dict:
+    """Opener/second/third per lift (kg, the federation's steps) from the projected meet-day
+    max: today's e1RM plus the realistic gain to the meet (feasibility), standard style."""
+    from app.domain import attempts
+
+    maxes = current_e1rm(user)
+    verdicts = feasibility(user, meet, today) or {}
+    chosen = {}
+    for lift in LIFTS:
+        if lift not in maxes:
+            continue
+        gain = verdicts[lift].expected_gain_kg if lift in verdicts else Decimal(0)
+        try:
+            chosen[lift] = attempts.select_attempts(maxes[lift] + gain, meet.federation)
+        except attempts.AttemptError:
+            continue
+    return chosen

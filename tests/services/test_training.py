@@ -175,3 +175,15 @@ def test_feasibility_follows_the_current_maxes(db):
     after = planner.feasibility(user, meet, TODAY)
     assert after["squat"].current_kg == Decimal("195.23")  # 180 / 0.922 (3 reps @ RPE 10)
     assert after["squat"].gap_kg > before["squat"].gap_kg
+
+
+def test_projected_attempts_are_legal_and_below_the_projection(db):
+    user = athlete(evaluate_feasibility=False)
+    meet = planner.save_meet(
+        user, meet_values(12), "11111111-1111-4111-8111-111111111111", TODAY
+    ).meet
+    chosen = planner.projected_attempts(user, meet, TODAY)
+    # No feasibility: the projection is today's e1RM (200 / 130 / 240 kg from the profile)
+    assert chosen["squat"].as_tuple() == (Decimal("180.0"), Decimal("192.5"), Decimal("200.0"))
+    for attempts in chosen.values():
+        assert all(load % Decimal("2.5") == 0 for load in attempts.as_tuple())

@@ -40,6 +40,7 @@ def index():
         new_client_id=receipts.new_client_id(),
         blocks_by_kind=BLOCK_TITLES,
         verdicts=planner.feasibility(current_user, meet, today) if meet else None,
+        attempts=planner.projected_attempts(current_user, meet, today) if meet else {},
         prescribed=lambda ex: planner.prescribed_load(ex, plan, maxes, current_user.mass_unit),
     )
 

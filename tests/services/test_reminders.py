@@ -144,3 +144,19 @@ def test_a_worker_killed_mid_job_still_delivers_exactly_once(
     assert db.session.scalar(select(Reminder).filter_by(kind="weeks-4")).status == "sent"
     run_worker(redis_url, db_url)  # nothing left to do: still one
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+def test_a_meet_saved_while_redis_is_down_loses_no_reminder(app_factory, redis_url, db):
+    from tests.oidc import closed_port
+
+    down = app_factory(REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0")
+    with down.app_context():
+        user = athlete()
+        saved_meet(user)  # Redis refuses: the save still succeeds
+        pending = db.session.scalars(select(Reminder)).all()
+        assert len(pending) == 3 and all(r.enqueued_at is None for r in pending)
+    up = app_factory(REDIS_URL=redis_url)
+    with up.app_context():
+        assert reminders.dispatch_pending() == 3  # the relay catches up once Redis is back
+        queued = Queue("reminders", connection=Redis.from_url(redis_url))
+        assert queued.scheduled_job_registry.count == 3

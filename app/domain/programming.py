@@ -235,16 +235,17 @@ def frequencies(inputs: PlanInputs) -> dict[str, int]:
 
 
 def _lift_days(freq: dict[str, int], days: int) -> list[list[str]]:
-    """Spread each lift's sessions evenly over the training days; squat and deadlift apart."""
+    """Spread each lift's sessions over the training days: evenly spaced, on the least busy
+    days first (so no training day is left empty), squat and deadlift apart where possible."""
     schedule: list[list[str]] = [[] for _ in range(days)]
-    offsets = {"squat": 0, "bench": 0, "deadlift": days // 2}
-    for lift in LIFTS:
-        n = freq[lift]
-        for k in range(n):
-            index = (offsets[lift] + (k * days) // n) % days
-            while lift in schedule[index]:
-                index = (index + 1) % days
-            schedule[index].append(lift)
+    offsets = {"squat": 0, "bench": 1 % days, "deadlift": days // 2}
+    for lift in sorted(LIFTS, key=lambda name: -freq[name]):
+        for k in range(freq[lift]):
+            ideal = (offsets[lift] + k * days / freq[lift]) % days
+            free = [d for d in range(days) if lift not in schedule[d]]
+            best = min(free, key=lambda d: (len(schedule[d]),
+                                            min(abs(d - ideal), days - abs(d - ideal))))
+            schedule[best].append(lift)
     return schedule
 
 

@@ -91,3 +91,18 @@ def screenshots(tmp_path) -> Path:
     target = Path(os.environ.get("MEETDAY_SCREENSHOTS") or tmp_path)
     target.mkdir(parents=True, exist_ok=True)
     return target
+
+
+def sign_in(page, live_server: str, email: str, password: str = "correct horse battery") -> None:
+    """Sign in through the form, as a person would."""
+    page.goto(f"{live_server}/auth/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def settled(page: Page) -> None:
+    """Wait until htmx has finished swapping and settling (and so has wired the new content)."""
+    page.wait_for_function(
+        "() => window.htmx && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )

@@ -6,14 +6,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.models import AthleteProfile, User
+from tests.e2e.conftest import settled, sign_in
 from tests.oidc import set_claims
-
-
-def settled(page: Page) -> None:
-    """Wait until htmx has finished swapping and settling (and so has wired the new content)."""
-    page.wait_for_function(
-        "() => window.htmx && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
 
 
 def check(page: Page, name: str, value: str) -> None:
@@ -92,9 +86,7 @@ def test_sign_up_onboard_in_lb_sign_out_and_back_in(page: Page, live_server, db,
     # Sign out, sign in again, open the profile from the tab bar
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
-    page.get_by_label("Email").fill("jordan@example.com")
-    page.get_by_label("Password").fill("bar path matters")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "jordan@example.com", "bar path matters")
     expect(page.locator(".tabbar")).to_be_visible()
     page.locator(".tabbar").get_by_role("link", name="Profile").click()
     goal = page.locator("#lift-squat .goal")

@@ -7,32 +7,21 @@ from decimal import Decimal
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from app.models import Plan, WorkoutSet
-from app.services import profiles
+from app.models import Plan, Reminder, WorkoutSet
+from app.services import history, reminders
 from app.web.onboarding.forms import local_today
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_accounts import settled
-from tests.services.test_training import athlete
+from tests.services.test_history import text
+from tests.services.test_reminders import saved_meet
+from tests.services.test_training import onboarded_athlete
 
 
 def test_meet_plan_full_session_summary_and_autoregulation(
     page: Page, live_server, db, screenshots
 ):
-    user = athlete()
-    user.display_name = "Kai Moreno"
-    db.session.commit()
-    for step in (1, 2, 4, 5):  # the rest of the profile, as onboarding would have saved it
-        profiles.save_step(
-            user,
-            step,
-            {"sex": "M"} if step == 1 else {},
-            {},
-            f"00000000-0000-4000-8000-00000000000{step + 1}",
-        )
-
-    page.goto(f"{live_server}/auth/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
+    user = onboarded_athlete()
+    sign_in(page, live_server, user.email)
     expect(page.get_by_role("heading", name="Set your meet")).to_be_visible()
     page.get_by_role("link", name="Add your meet").click()
     meet_day = local_today("UTC") + timedelta(weeks=12)
@@ -81,23 +70,9 @@ def test_meet_plan_full_session_summary_and_autoregulation(
 
 
 def test_progress_charts_and_points_from_imported_history(page: Page, live_server, db, screenshots):
-    from app.services import history
-    from tests.services.test_history import text
-
-    user = athlete()
-    for step in (1, 2, 4, 5):
-        profiles.save_step(
-            user,
-            step,
-            {"sex": "M"} if step == 1 else {},
-            {},
-            f"00000000-0000-4000-8000-00000000001{step}",
-        )
+    user = onboarded_athlete()
     history.import_export(user, text("strong_semicolon_lbs_rpe_weightunit_2022.csv"))
-    page.goto(f"{live_server}/auth/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, user.email)
     page.goto(f"{live_server}/planner/progress")
     for lift in ("squat", "bench", "deadlift"):
         expect(page.locator(f"#progress-{lift} canvas")).to_have_count(1)  # uPlot drew it
@@ -106,26 +81,11 @@ def test_progress_charts_and_points_from_imported_history(page: Page, live_serve
 
 
 def test_a_delivered_reminder_rings_the_bell(page: Page, live_server, db):
-    from app.models import Reminder
-    from app.services import reminders
-    from tests.services.test_reminders import saved_meet
-
-    user = athlete()
-    for step in (1, 2, 4, 5):
-        profiles.save_step(
-            user,
-            step,
-            {"sex": "M"} if step == 1 else {},
-            {},
-            f"00000000-0000-4000-8000-00000000002{step}",
-        )
+    user = onboarded_athlete()
     saved_meet(user)
     reminder = db.session.scalar(select(Reminder).filter_by(kind="weeks-2"))
     reminders.deliver(reminder.id, int(reminder.due_at.timestamp()))
-    page.goto(f"{live_server}/auth/sign-in")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, user.email)
     expect(page.locator("#unread-count")).to_have_text("1")
     page.get_by_role("link", name="Notifications, 1 unread").click()
     expect(page.get_by_text("Nationals: 2 weeks to go")).to_be_visible()

@@ -42,6 +42,20 @@ def athlete(**profile):
     return user
 
 
+def onboarded_athlete(**profile):
+    """An athlete whose five onboarding steps are all saved (the profile is complete)."""
+    user = athlete(**profile)
+    for step in (1, 2, 4, 5):
+        profiles.save_step(
+            user,
+            step,
+            {"sex": "M"} if step == 1 else {},
+            {},
+            f"00000000-0000-4000-8000-00000000000{step + 1}",
+        )
+    return user
+
+
 def meet_values(weeks=12):
     return {
         "name": "Nationals",

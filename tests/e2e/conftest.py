@@ -101,7 +101,7 @@ def sign_in(page, live_server: str, email: str, password: str = "correct horse b
     page.get_by_role("button", name="Sign in").click()
 
 
-def settled(page: Page) -> None:
+def settled(page) -> None:
     """Wait until htmx has finished swapping and settling (and so has wired the new content)."""
     page.wait_for_function(
         "() => window.htmx && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"

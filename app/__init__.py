@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import assets, config, errors, jobs, logs, security
+from app import assets, config, errors, jobs, logs, security, storage
 from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
 from app.models.types import render_item
 
@@ -34,6 +34,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     htmx.init_app(app)
     jobs.init_app(app)
+    storage.init_app(app)
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -65,7 +65,12 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "REMINDER_RETRY_SECONDS": [10, 60, 300],  # backoff between attempts of a reminder job
+        "REMINDER_RETRY_SECONDS": [10, 60, 300],
+        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT"),  # default: instance/media
+        "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
+        "MAX_VIDEO_SECONDS": int(
+            os.environ.get("MAX_VIDEO_SECONDS", "120")
+        ),  # backoff between attempts of a reminder job
         "JSON_LOGS": _flag("JSON_LOGS", default=not development),
         "ASSETS_AUTO_BUILD": development,
         # OpenID Connect: any compliant provider (Keycloak, Auth0, Google ...).

@@ -243,8 +243,9 @@ def _lift_days(freq: dict[str, int], days: int) -> list[list[str]]:
         for k in range(freq[lift]):
             ideal = (offsets[lift] + k * days / freq[lift]) % days
             free = [d for d in range(days) if lift not in schedule[d]]
-            best = min(free, key=lambda d: (len(schedule[d]),
-                                            min(abs(d - ideal), days - abs(d - ideal))))
+            best = min(
+                free, key=lambda d: (len(schedule[d]), min(abs(d - ideal), days - abs(d - ideal)))
+            )
             schedule[best].append(lift)
     return schedule
 

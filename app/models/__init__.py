@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
 from app.models.notification import Notification, Reminder
+from app.models.post import Like, Post, Upload
 from app.models.profile import AthleteProfile
 from app.models.receipt import WriteReceipt
 from app.models.training import (
@@ -17,13 +18,16 @@ from app.models.user import OidcIdentity, User
 __all__ = [
     "AthleteProfile",
     "LiftEstimate",
+    "Like",
     "Meet",
     "Notification",
     "OidcIdentity",
     "Plan",
     "PlanExercise",
     "PlanSession",
+    "Post",
     "Reminder",
+    "Upload",
     "User",
     "Workout",
     "WorkoutSet",

@@ -1,0 +1,204 @@
+"""Lift-video posts: resumable uploads, creating a post, and processing it in a worker."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app
+from redis.exceptions import RedisError
+from rq import Retry
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import jobs
+from app.domain.media import NotAVideo
+from app.extensions import db
+from app.models import Post, Upload, User
+from app.models.types import utcnow
+from app.services import video
+from app.storage import storage
+
+log = logging.getLogger(__name__)
+JOB = "workers.media.transcode_video"
+
+
+class UploadError(ValueError):
+    """An upload request the server refuses; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def _upload_key(upload_id: str) -> str:
+    return f"uploads/{upload_id}"
+
+
+def create_upload(user: User, length: int, filename: str | None) -> Upload:
+    """Open a resumable upload of ``length`` bytes. Raises UploadError (413 when too large)."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    if length <= 0:
+        raise UploadError("The file is empty.")
+    if length > limit:
+        raise UploadError(f"Videos can be up to {limit // (1024 * 1024)} MB.", 413)
+    upload = Upload(
+        id=secrets.token_hex(16),
+        user_id=user.id,
+        length=length,
+        offset=0,
+        filename=(filename or "")[:255] or None,
+    )
+    path = storage().path(_upload_key(upload.id))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    db.session.add(upload)
+    db.session.commit()
+    return upload
+
+
+def append_chunk(upload: Upload, offset: int, chunk) -> int:
+    """Write bytes from the stream ``chunk`` at ``offset`` (which must be where the upload
+    stands: tus answers 409 otherwise) and return the new offset. Bytes past the declared
+    length are refused. A dropped connection keeps what arrived, so the client resumes."""
+    if offset != upload.offset:
+        raise UploadError("Upload-Offset does not match the bytes received.", 409)
+    path = storage().path(_upload_key(upload.id))
+    written = 0
+    try:
+        with path.open("r+b") as out:
+            out.seek(offset)
+            while True:
+                block = chunk.read(64 * 1024)
+                if not block:
+                    break
+                if offset + written + len(block) > upload.length:
+                    raise UploadError("More bytes than the upload declared.", 413)
+                out.write(block)
+                written += len(block)
+    finally:  # keep every byte that made it to disk, even when the client went away
+        upload.offset = offset + written
+        if upload.offset == upload.length and upload.completed_at is None:
+            upload.completed_at = utcnow()
+        db.session.commit()
+    return upload.offset
+
+
+@dataclass(frozen=True)
+class NewPost:
+    movement: str
+    load_kg: Decimal | None
+    rpe: Decimal | None
+    caption: str | None
+    visibility: str
+
+
+def create_post(user: User, upload: Upload, details: NewPost, client_id: str) -> Post:
+    """Create the post (status 'processing') for a finished upload and hand it to the media
+    queue; the same client id returns the same post. Raises UploadError if the upload isn't
+    complete."""
+    existing = db.session.scalar(select(Post).filter_by(user_id=user.id, client_id=client_id))
+    if existing is not None:
+        return existing
+    if upload.completed_at is None:
+        raise UploadError("The video hasn't finished uploading.", 409)
+    post = Post(
+        user_id=user.id,
+        client_id=client_id,
+        upload_id=upload.id,
+        status="processing",
+        movement=details.movement,
+        load_kg=details.load_kg,
+        rpe=details.rpe,
+        caption=details.caption,
+        visibility=details.visibility,
+    )
+    db.session.add(post)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return db.session.scalar(select(Post).filter_by(user_id=user.id, client_id=client_id))
+    dispatch_pending()
+    return post
+
+
+def dispatch_pending() -> int:
+    """Hand posts waiting for processing to the 'media' queue (once each). In-process mode
+    runs the job right here. Returns how many were handed over."""
+    query = (
+        select(Post)
+        .filter(Post.status == "processing", Post.queued_at.is_(None))
+        .order_by(Post.id)
+        .with_for_update(skip_locked=True)
+    )
+    handed = 0
+    for post in db.session.scalars(query).all():
+        post.queued_at = utcnow()
+        db.session.commit()
+        try:
+            jobs.queue("media").enqueue(
+                JOB,
+                post.id,
+                job_id=f"transcode-{post.id}",
+                job_timeout=900,
+                retry=Retry(max=2, interval=[30, 120]),
+            )
+        except RedisError as error:
+            post.queued_at = None
+            db.session.commit()
+            log.warning("media relay: Redis unavailable (%s); will retry", error)
+            break
+        handed += 1
+    return handed
+
+
+def process(post_id: int) -> str:
+    """The job: probe, transcode, poster, store. A file that isn't a usable video fails the
+    post with a message for its owner; a transient error is raised so RQ retries. Safe to run
+    twice: a post no longer 'processing' is left alone."""
+    post = db.session.get(Post, post_id)
+    if post is None or post.status != "processing":
+        return "skipped"
+    post.attempts += 1
+    db.session.commit()
+    source = storage().path(_upload_key(post.upload_id)) if post.upload_id else None
+    try:
+        info = video.probe(source) if source else None
+        if info is None:
+            raise NotAVideo("The upload is missing.")
+        if info.duration > current_app.config["MAX_VIDEO_SECONDS"]:
+            raise NotAVideo(
+                f"Clips can be up to {current_app.config['MAX_VIDEO_SECONDS']} "
+                "seconds: trim it to the lift."
+            )
+        with tempfile.TemporaryDirectory() as work:
+            work = Path(work)
+            video.transcode(source, work / "video.mp4", info)
+            rendition = video.probe(work / "video.mp4")
+            video.poster(work / "video.mp4", rendition, work / "poster.webp", work / "poster.jpg")
+            keys = {
+                "video": f"posts/{post.id}/video.mp4",
+                "poster_webp": f"posts/{post.id}/poster.webp",
+                "poster_jpeg": f"posts/{post.id}/poster.jpg",
+            }
+            for name, key in keys.items():
+                storage().put(key, work / Path(key).name)
+    except (NotAVideo, video.TranscodeError) as error:
+        if isinstance(error, video.TranscodeError) and error.transient:
+            raise
+        post.status, post.error = "failed", str(error)
+        storage().delete_prefix(f"posts/{post.id}")
+        db.session.commit()
+        return "failed"
+    post.media = keys
+    post.width, post.height = rendition.width, rendition.height
+    post.duration_seconds = round(rendition.duration, 2)
+    post.status, post.error = "ready", None
+    db.session.commit()
+    storage().path(_upload_key(post.upload_id)).unlink(missing_ok=True)
+    return "ready"

@@ -186,7 +186,7 @@ def process(post_id: int) -> str:
                 "poster_webp": f"posts/{post.id}/poster.webp",
                 "poster_jpeg": f"posts/{post.id}/poster.jpg",
             }
-            for name, key in keys.items():
+            for key in keys.values():
                 storage().put(key, work / Path(key).name)
     except (NotAVideo, video.TranscodeError) as error:
         if isinstance(error, video.TranscodeError) and error.transient:

@@ -51,6 +51,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.auth import bp as auth_bp
     from app.web.dms import bp as dms_bp
     from app.web.feed import bp as feed_bp
+    from app.web.media import bp as media_bp
     from app.web.notifications import bp as notifications_bp
     from app.web.onboarding import bp as onboarding_bp
     from app.web.ops import bp as ops_bp
@@ -61,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp,
         onboarding_bp,
         feed_bp,
+        media_bp,
         planner_bp,
         dms_bp,
         tools_bp,

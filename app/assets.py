@@ -1,4 +1,5 @@
-"""Front-end bundles with webassets: htmx and uPlot (from npm, pinned in package.json) plus our
+"""Front-end bundles with webassets: htmx, uPlot and tus-js-client (from npm, pinned in
+package.json) plus our
 JS and CSS.
 
 Built into static/gen/ with a content hash in the name, so a deploy never mixes old and new.
@@ -18,6 +19,7 @@ BUNDLES = {
     "js": Bundle(
         str(NODE_MODULES / "htmx.org/dist/htmx.min.js"),
         str(NODE_MODULES / "uplot/dist/uPlot.iife.min.js"),
+        str(NODE_MODULES / "tus-js-client/dist/tus.min.js"),
         "js/app.js",
         output="gen/app.%(version)s.js",
     ),

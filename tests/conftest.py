@@ -31,8 +31,12 @@ def database_url(tmp_path_factory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
 
 
+MEDIA_ROOT = None  # set once per session: tests never write under instance/
+
+
 def make_app(db_url: str, **overrides):
     config = {
+        "MEDIA_ROOT": MEDIA_ROOT,
         "MEETDAY_ENV": "test",
         "SQLALCHEMY_DATABASE_URI": db_url,
         "REDIS_URL": os.environ.get("TEST_REDIS_URL") or None,
@@ -56,6 +60,14 @@ def reset_schema(app) -> None:
             with _db.engine.begin() as conn:
                 conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         flask_migrate.upgrade()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """A throwaway media folder for the whole session (uploads, videos, posters)."""
+    global MEDIA_ROOT
+    MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    return MEDIA_ROOT
 
 
 @pytest.fixture(scope="session")

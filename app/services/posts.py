@@ -35,13 +35,17 @@ class UploadError(ValueError):
         self.status = status
 
 
+def max_upload_bytes() -> int:
+    return current_app.config["MAX_UPLOAD_BYTES"]
+
+
 def _upload_key(upload_id: str) -> str:
     return f"uploads/{upload_id}"
 
 
 def create_upload(user: User, length: int, filename: str | None) -> Upload:
     """Open a resumable upload of ``length`` bytes. Raises UploadError (413 when too large)."""
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    limit = max_upload_bytes()
     if length <= 0:
         raise UploadError("The file is empty.")
     if length > limit:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
@@ -58,7 +58,24 @@ def localtime(moment: datetime | None, fmt: str = "%H:%M") -> str:
     return moment.astimezone(tz).strftime(fmt)
 
 
+def ago(moment: datetime | None) -> str:
+    """'just now', '5 min ago', '3 h ago', '2 d ago', else the date."""
+    if moment is None:
+        return ""
+    seconds = (datetime.now(UTC) - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    if seconds < 7 * 86400:
+        return f"{int(seconds // 86400)} d ago"
+    return localtime(moment, "%-d %b %Y")
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(ago)
     app.add_template_filter(mass)
     app.add_template_filter(rpe)
     app.add_template_filter(localtime)

@@ -1,12 +1,106 @@
-"""The feed of lift videos (posts arrive with the media issue)."""
+"""The feed: your posts and Discover, posting a lift video, a post's page, likes."""
 
-from flask_login import login_required
+from __future__ import annotations
 
+from flask import abort, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from app.domain import strength, units
+from app.extensions import db
 from app.hypermedia import render_view
+from app.models import Post, Upload
+from app.services import access, feed, posts, receipts
 from app.web.feed import bp
+from app.web.feed.forms import PostForm
+
+TABS = ("mine", "discover")
 
 
 @bp.get("")
 @login_required
 def index():
-    return render_view("feed/index.html")
+    tab = request.args.get("tab") if request.args.get("tab") in TABS else "discover"
+    result = feed.page(current_user, tab, request.args.get("cursor"))
+    return render_view("feed/index.html", block="posts", tab=tab, result=result)
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+@login_required
+def create_post():
+    form = PostForm(mass_unit=current_user.mass_unit)
+    if request.method == "GET":
+        form.client_id.data = receipts.new_client_id()
+    elif form.validate():
+        try:
+            upload = _upload_for(form)
+            post = posts.create_post(current_user, upload, _details(form), form.client_id.data)
+        except posts.UploadError as error:
+            form.video.errors = [str(error)]
+        else:
+            return redirect(url_for("feed.index", tab="mine", _anchor=f"post-{post.id}"), 303)
+    return render_view(
+        "feed/new.html",
+        status=422 if request.method == "POST" else 200,
+        form=form,
+        max_mb=posts.max_upload_bytes() // (1024 * 1024),
+    )
+
+
+def _upload_for(form: PostForm) -> Upload:
+    if form.upload_id.data:  # sent ahead with tus (resumable)
+        upload = db.session.get(Upload, form.upload_id.data)
+        if upload is None or upload.user_id != current_user.id:
+            raise posts.UploadError("That upload was not found; choose the video again.")
+        return upload
+    stream = form.video.data  # no JavaScript: a plain multipart upload
+    upload = posts.create_upload(current_user, request.content_length or 0, stream.filename)
+    upload.length = posts.append_chunk(upload, 0, stream.stream)
+    upload.completed_at = upload.completed_at or upload.created_at
+    db.session.commit()
+    return upload
+
+
+def _details(form: PostForm) -> posts.NewPost:
+    load = units.to_kg(form.load.data, current_user.mass_unit) if form.load.data else None
+    rpe = strength.normalise_rpe(form.rpe.data) if form.rpe.data is not None else None
+    return posts.NewPost(
+        form.movement.data,
+        load,
+        rpe,
+        (form.caption.data or "").strip() or None,
+        form.visibility.data,
+    )
+
+
+def _visible_post(post_id: int) -> Post:
+    post = db.session.get(Post, post_id)
+    if post is None or not access.can_view_post(current_user, post):
+        abort(404)
+    return post
+
+
+@bp.get("/posts/<int:post_id>")
+@login_required
+def show_post(post_id: int):
+    post = _visible_post(post_id)
+    liked = feed.liked_ids(current_user.id, [post.id])
+    return render_view("feed/show.html", post=post, liked=liked)
+
+
+@bp.get("/posts/<int:post_id>/card")
+@login_required
+def show_card(post_id: int):
+    """The post's card; the owner's 'processing' card polls this until it is done (286 stops)."""
+    post = _visible_post(post_id)
+    response = render_view("feed/_post.html", post=post, liked=set())
+    if post.status != "processing":
+        response.status_code = 286
+    return response
+
+
+@bp.post("/posts/<int:post_id>/like")
+@login_required
+def toggle_like(post_id: int):
+    post = _visible_post(post_id)
+    liked, count = feed.toggle_like(current_user, post, request.form.get("liked") == "1")
+    return render_view("feed/_like.html", post=post, liked=liked, count=count)

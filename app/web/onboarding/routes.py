@@ -11,7 +11,7 @@ from app.services import profiles, receipts
 from app.web.onboarding import bp
 from app.web.onboarding.forms import STEPS, HealthForm, MeetForm, local_today
 
-OPEN_ENDPOINTS = {"static", "auth", "onboarding", "ops", "api"}
+OPEN_ENDPOINTS = {"static", "auth", "onboarding", "ops", "api", "media"}
 
 
 @bp.before_app_request

@@ -1,0 +1,40 @@
+"""Posting a real lift video from a phone: upload with progress, processed, in the feed, liked."""
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from app.models import Post
+from app.services import posts
+from tests.conftest import make_user, shared_file
+from tests.e2e.conftest import sign_in
+
+
+def test_upload_a_real_clip_see_it_processed_and_like_it(page: Page, live_server, db, screenshots):
+    make_user("filmer@example.com", role="coach", display_name="Riley Chen")
+    sign_in(page, live_server, "filmer@example.com")
+    page.goto(f"{live_server}/feed/posts/new")
+    page.locator("#video").set_input_files(
+        str(shared_file("realdata", "squat_portrait_608x1080_gym_audio.mp4")))
+    page.locator('input[name="movement"][value="squat"]').check()
+    page.get_by_label("Load").fill("180")
+    page.get_by_label("RPE").fill("8")
+    page.get_by_label("Caption").fill("Last single before the meet")
+    page.get_by_role("button", name="Post").click()
+    expect(page.locator(".upload-progress progress")).to_be_visible()
+    expect(page.get_by_text("Processing your video…")).to_be_visible(timeout=20_000)
+    page.screenshot(path=screenshots / "feed-processing.png")
+
+    post = db.session.scalar(select(Post))
+    assert post.load_kg == 180 and post.status == "processing"
+    assert posts.process(post.id) == "ready"  # what the media worker does
+
+    card = page.locator(f"#post-{post.id}")
+    expect(card.locator("video")).to_have_attribute("poster", f"/media/posts/{post.id}/poster.jpg",
+                                                     timeout=15_000)
+    expect(card).to_contain_text("180 kg @ 8")
+    card.get_by_role("button", name="Like").click()
+    expect(card.locator(".like-count")).to_have_text("1")
+    expect(card.get_by_role("button", name="Unlike")).to_be_visible()
+    page.screenshot(path=screenshots / "feed.png")
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).like_count == 1

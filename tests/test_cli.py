@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.models import Meet, Plan, User, Workout, WorkoutSet
+from app.models import Meet, Plan, Post, User, Workout, WorkoutSet
 from app.services import accounts
 
 
@@ -17,9 +17,11 @@ def test_seed_demo_is_idempotent_and_lived_in(app, db):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "athlete@meetday.test" in first.output and "coach@meetday.test" in first.output
-    counts = [count(db, m) for m in (User, Meet, Plan, Workout, WorkoutSet)]
+    counts = [count(db, m) for m in (User, Meet, Plan, Workout, WorkoutSet, Post)]
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert [count(db, m) for m in (User, Meet, Plan, Workout, WorkoutSet)] == counts
+    assert [count(db, m) for m in (User, Meet, Plan, Workout, WorkoutSet, Post)] == counts
+    demo_posts = db.session.scalars(select(Post)).all()
+    assert [(p.status, p.like_count) for p in demo_posts] == [("ready", 1), ("ready", 1)]
     meet = db.session.scalar(select(Meet))
     athlete = accounts.find_by_email("athlete@meetday.test")
     assert meet.meet_date - athlete.created_at.date() == timedelta(weeks=10)

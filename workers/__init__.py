@@ -1,9 +1,12 @@
-"""RQ job entry points. Each job builds the app once per worker process, lazily (not at import)."""
+"""RQ job entry points. A job runs inside the current app when there is one (jobs run
+in-process without Redis), else in an app built once per worker process, lazily."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from functools import cache
+
+from flask import has_app_context
 
 
 @cache
@@ -15,7 +18,10 @@ def _app():
 
 @contextmanager
 def app_context():
-    """An application context of this worker's app; the session is removed afterwards."""
+    """An application context for a job; a worker's session is removed afterwards."""
+    if has_app_context():
+        yield
+        return
     from app.extensions import db
 
     with _app().app_context():

@@ -46,7 +46,83 @@ def seed() -> list[DemoLogin]:
         "location": "Leeds",
     }
     planner.save_meet(athlete, meet, str(uuid.uuid5(DEMO_NAMESPACE, "meet")), today)
+    _demo_posts(athlete, accounts.find_by_email(COACH.email))
     return [COACH, ATHLETE]
+
+
+# Clips made at seed time from ffmpeg's test sources (no real footage is shipped), then put
+# through the real pipeline: (client id, movement, kg, RPE, caption, ffmpeg source).
+_POSTS = (
+    (
+        "demo-post-squat",
+        "squat",
+        "210",
+        "8.5",
+        "Top single, week 3. Depth felt good.",
+        "testsrc2=size=720x1280:rate=30",
+    ),
+    (
+        "demo-post-bench",
+        "bench",
+        "135",
+        "8",
+        "Paused triple, bar speed ok.",
+        "smptehdbars=size=1280x720:rate=30",
+    ),
+)
+
+
+def _demo_posts(athlete, coach) -> None:
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Post
+    from app.services import feed, posts, video
+
+    for client_id, movement, kg, rpe, caption, source in _POSTS:
+        if db.session.scalar(select(Post).filter_by(user_id=athlete.id, client_id=client_id)):
+            continue
+        with tempfile.TemporaryDirectory() as work:
+            clip = Path(work) / "clip.mp4"
+            subprocess.run(
+                [
+                    video.ffmpeg_binary(),
+                    "-v",
+                    "error",
+                    "-y",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    source,
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    "sine=frequency=220",
+                    "-t",
+                    "3",
+                    "-c:v",
+                    "libx264",
+                    "-pix_fmt",
+                    "yuv420p",
+                    "-c:a",
+                    "aac",
+                    "-shortest",
+                    str(clip),
+                ],
+                check=True,
+                timeout=120,
+            )
+            upload = posts.create_upload(athlete, clip.stat().st_size, "demo.mp4")
+            with clip.open("rb") as stream:
+                posts.append_chunk(upload, 0, stream)
+        details = posts.NewPost(movement, Decimal(kg), Decimal(rpe), caption, "public")
+        post = posts.create_post(athlete, upload, details, client_id)
+        posts.process(post.id)  # in case no in-process job ran (a worker will skip it)
+        feed.toggle_like(coach, post, True)
 
 
 def _athlete_profile():

@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
 from app.models.notification import Notification, Reminder
-from app.models.post import Like, Post, Upload
+from app.models.post import Comment, Follow, Like, Post, Upload
 from app.models.profile import AthleteProfile
 from app.models.receipt import WriteReceipt
 from app.models.training import (
@@ -17,6 +17,8 @@ from app.models.user import OidcIdentity, User
 
 __all__ = [
     "AthleteProfile",
+    "Comment",
+    "Follow",
     "LiftEstimate",
     "Like",
     "Meet",

@@ -74,8 +74,15 @@ def ago(moment: datetime | None) -> str:
     return localtime(moment, "%-d %b %Y")
 
 
+def clock(seconds) -> str:
+    """3 -> '0:03', 75.4 -> '1:15'."""
+    seconds = int(seconds or 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(ago)
+    app.add_template_filter(clock)
     app.add_template_filter(mass)
     app.add_template_filter(rpe)
     app.add_template_filter(localtime)

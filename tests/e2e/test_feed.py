@@ -41,3 +41,17 @@ def test_upload_a_real_clip_see_it_processed_and_like_it(page: Page, live_server
     page.screenshot(path=screenshots / "feed.png")
     db.session.expire_all()
     assert db.session.get(Post, post.id).like_count == 1
+
+    # Comment at a moment of the video, then reply to it
+    card.get_by_role("link", name="comments").click()
+    page.get_by_label("Add a comment").fill("0:03 hips rise first")
+    page.get_by_role("button", name="Comment", exact=True).click()
+    stamp = page.get_by_role("button", name="Play from 0:03")
+    expect(stamp).to_be_visible()
+    stamp.click()
+    page.wait_for_function("document.querySelector('video').currentTime >= 3")
+    page.locator(".comment summary", has_text="Reply").first.click()
+    page.get_by_label("Reply to Riley Chen").fill("Brace harder before you unrack")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    expect(page.locator(".replies .comment-body")).to_have_text("Brace harder before you unrack")
+    page.screenshot(path=screenshots / "comments.png")

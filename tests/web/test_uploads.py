@@ -161,3 +161,57 @@ def test_likes_are_one_per_person_and_post(client, lifter, db):
     client.post(f"/feed/posts/{post.id}/like", data={"liked": "0"})
     db.session.expire_all()
     assert db.session.get(Post, post.id).like_count == 0
+
+
+def test_threaded_comments_with_timestamps(client, lifter, db):
+    from app.models import Comment
+
+    post = post_video(client, db)  # the clip is 15.2 s long
+    first = client.post(
+        f"/feed/posts/{post.id}/comments",
+        data={"body": "0:03 hips rise first <script>alert(1)</script>", "client_id": "c-1"},
+    )
+    assert first.status_code == 303
+    root = db.session.scalar(select(Comment))
+    assert (root.video_seconds, root.body) == (3.0, "hips rise first <script>alert(1)</script>")
+    client.post(
+        f"/feed/posts/{post.id}/comments",
+        data={"body": "0:03 hips rise first <script>alert(1)</script>", "client_id": "c-1"},
+    )  # replay
+    parent = root
+    for n in range(4):  # replies to replies: the thread stops getting deeper at depth 2
+        client.post(
+            f"/feed/posts/{post.id}/comments",
+            data={"body": f"reply {n}", "client_id": f"r-{n}", "parent_id": parent.id},
+        )
+        parent = db.session.scalar(select(Comment).filter_by(client_id=f"r-{n}"))
+    depths = [c.depth for c in db.session.scalars(select(Comment).order_by(Comment.id))]
+    assert depths == [0, 1, 2, 2, 2]
+    late = client.post(
+        f"/feed/posts/{post.id}/comments", data={"body": "9:59 past the end", "client_id": "c-2"}
+    )
+    assert late.status_code == 303
+    assert db.session.scalar(select(Comment).filter_by(client_id="c-2")).video_seconds is None
+    empty = client.post(f"/feed/posts/{post.id}/comments", data={"body": "  ", "client_id": "c-3"})
+    assert empty.status_code == 422 and "Write something first." in empty.get_data(as_text=True)
+    page = client.get(f"/feed/posts/{post.id}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert 'data-seek="3.0"' in page and ">0:03</button>" in page
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).comment_count == 6
+
+
+def test_only_the_author_edits_or_deletes_a_comment(client, lifter, db):
+    from app.models import Comment
+
+    post = post_video(client, db)
+    client.post(f"/feed/posts/{post.id}/comments", data={"body": "nice", "client_id": "c-1"})
+    comment = db.session.scalar(select(Comment))
+    client.post(f"/feed/comments/{comment.id}/edit", data={"body": "0:05 nice lockout"})
+    db.session.expire_all()
+    assert (comment.body, comment.video_seconds) == ("nice lockout", 5.0)
+    client.post("/auth/sign-out")
+    make_user("other@example.com", role="coach")
+    login(client, "other@example.com")
+    assert client.post(f"/feed/comments/{comment.id}/edit", data={"body": "x"}).status_code == 404
+    assert client.post(f"/feed/comments/{comment.id}/delete").status_code == 404

@@ -130,6 +130,17 @@
     count.textContent = String(Number(count.textContent) + (pressed ? -1 : 1));
   });
 
+  // A comment's timestamp plays the video from that moment.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-seek]");
+    if (!button) return;
+    var page = button.closest(".post-page") || document;
+    var video = page.querySelector("video");
+    if (!video) return;
+    video.currentTime = Number(button.dataset.seek);
+    video.play().catch(function () {});
+  });
+
   // Rest timer: time since the last logged set, ticking every second.
   function tickRestTimers() {
     document.querySelectorAll("[data-rest-since]").forEach(function (el) {

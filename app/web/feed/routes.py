@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 
 from app.domain import strength, units
 from app.extensions import db
-from app.hypermedia import render_view
-from app.models import Post, Upload
-from app.services import access, feed, posts, receipts
+from app.hypermedia import render_view, wants_fragment
+from app.models import Comment, Post, Upload
+from app.services import access, comments, feed, posts, receipts
+from app.web.access import owned_or_404
 from app.web.feed import bp
 from app.web.feed.forms import PostForm
 
@@ -82,9 +83,7 @@ def _visible_post(post_id: int) -> Post:
 @bp.get("/posts/<int:post_id>")
 @login_required
 def show_post(post_id: int):
-    post = _visible_post(post_id)
-    liked = feed.liked_ids(current_user.id, [post.id])
-    return render_view("feed/show.html", post=post, liked=liked)
+    return _comments_view(_visible_post(post_id))
 
 
 @bp.get("/posts/<int:post_id>/card")
@@ -104,3 +103,58 @@ def toggle_like(post_id: int):
     post = _visible_post(post_id)
     liked, count = feed.toggle_like(current_user, post, request.form.get("liked") == "1")
     return render_view("feed/_like.html", post=post, liked=liked, count=count)
+
+
+@bp.post("/posts/<int:post_id>/comments")
+@login_required
+def create_comment(post_id: int):
+    post = _visible_post(post_id)
+    parent = db.session.get(Comment, request.form.get("parent_id", type=int) or 0)
+    client_id = request.form.get("client_id") or receipts.new_client_id()
+    try:
+        comments.add(current_user, post, request.form.get("body", ""), client_id, parent)
+    except comments.CommentError as error:
+        return _comments_view(post, error=str(error), status=422)
+    if wants_fragment():
+        return _comments_view(post)
+    return redirect(url_for("feed.show_post", post_id=post.id, _anchor="comments"), 303)
+
+
+@bp.post("/comments/<int:comment_id>/edit")
+@login_required
+def edit_comment(comment_id: int):
+    comment = owned_or_404(Comment, comment_id)
+    post = _visible_post(comment.post_id)
+    try:
+        comments.edit(comment, request.form.get("body", ""))
+    except comments.CommentError as error:
+        return _comments_view(post, error=str(error), status=422)
+    return _after_comment(post)
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+@login_required
+def delete_comment(comment_id: int):
+    comment = owned_or_404(Comment, comment_id)
+    post = _visible_post(comment.post_id)
+    comments.delete(comment)
+    return _after_comment(post)
+
+
+def _after_comment(post: Post):
+    if wants_fragment():
+        return _comments_view(post)
+    return redirect(url_for("feed.show_post", post_id=post.id, _anchor="comments"), 303)
+
+
+def _comments_view(post: Post, error: str | None = None, status: int = 200):
+    return render_view(
+        "feed/show.html",
+        block="comments",
+        status=status,
+        post=post,
+        thread=comments.thread(post),
+        error=error,
+        liked=feed.liked_ids(current_user.id, [post.id]),
+        new_client_id=receipts.new_client_id,
+    )

@@ -118,6 +118,17 @@ def truncate_all(app) -> None:
 
 
 @pytest.fixture
+def rate_limited(app_factory):
+    """An app with rate limits on (in memory). Flask-Limiter keeps 'enabled' on its one
+    instance, so it is switched off again after the test for every other app."""
+    from app.extensions import limiter
+
+    yield app_factory(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    limiter.reset()
+    limiter.enabled = False
+
+
+@pytest.fixture
 def db(app):
     """The database inside an app context; every table is emptied after the test."""
     with app.app_context():

@@ -1,17 +1,56 @@
-"""Who may see what, in one place (posts now; feeds behind passcodes and coaches come later)."""
+"""Who may see what, in one place: every post, feed and media check goes through here."""
 
 from __future__ import annotations
 
 from app.models import Post, User
+from app.services import social
 
 
-def can_view_post(viewer: User | None, post: Post) -> bool:
-    """Owner always; a ready public post anyone, signed in or not. Followers-only and
-    coach-only posts are the owner's alone until following and coaching exist."""
-    if (
-        viewer is not None
-        and getattr(viewer, "is_authenticated", False)
-        and viewer.id == post.user_id
-    ):
+def can_view_post(viewer: User | None, post: Post, grants: dict[int, str] | None = None) -> bool:
+    """May ``viewer`` (None when signed out) see ``post``? ``grants`` maps feed owner ids to
+    passcode grants the visitor holds (signed cookies).
+
+    The owner always may. Otherwise the post must be ready, and: 'private' is the owner's
+    alone; 'coach' is for the owner's coach (coaching comes with the coach pages); 'followers'
+    is for people who follow the author; 'public' is for everyone, except that a feed behind
+    a passcode needs a follow or a valid grant first.
+    """
+    viewer_id = (
+        viewer.id if viewer is not None and getattr(viewer, "is_authenticated", False) else None
+    )
+    if viewer_id == post.user_id:
         return True
-    return post.status == "ready" and post.visibility == "public"
+    if post.status != "ready" or post.visibility in ("private", "coach"):
+        return False
+    following = social.is_following(viewer_id, post.user_id)
+    if post.visibility == "followers":
+        return following
+    if social.is_protected(post.user_id):
+        return following or social.grant_valid(post.user_id, (grants or {}).get(post.user_id))
+    return True
+
+
+def visible_posts(viewer_id: int | None, grants: dict[int, str] | None = None):
+    """The SQL form of can_view_post, for feed queries (same rules, evaluated in the database).
+
+    Grants are checked here in Python (signatures) and passed in as the feed owners they open.
+    """
+    from sqlalchemy import and_, false, or_, select
+
+    from app.models import AthleteProfile, Follow
+
+    protected = select(AthleteProfile.user_id).filter(
+        AthleteProfile.feed_visibility == "passcode", AthleteProfile.feed_passcode_hash.is_not(None)
+    )
+    followed = (
+        select(Follow.followee_id).filter(Follow.follower_id == viewer_id) if viewer_id else None
+    )
+    opened = [owner for owner, token in (grants or {}).items() if social.grant_valid(owner, token)]
+    own = Post.user_id == viewer_id if viewer_id else false()
+    is_followed = Post.user_id.in_(followed) if followed is not None else false()
+    public = and_(
+        Post.visibility == "public",
+        or_(Post.user_id.not_in(protected), is_followed, Post.user_id.in_(opened)),
+    )
+    for_followers = and_(Post.visibility == "followers", is_followed)
+    return or_(own, and_(Post.status == "ready", or_(public, for_followers)))

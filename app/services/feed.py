@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, delete, or_, select, tuple_, update
+from sqlalchemy import delete, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Like, Post, User
+from app.models import Follow, Like, Post, User
+from app.services import access
 
 PAGE_SIZE = 10
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -43,22 +44,35 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 
 
 def page(
-    viewer: User | None, scope: str, cursor: str | None = None, limit: int = PAGE_SIZE
+    viewer: User | None,
+    scope: str,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+    author_id: int | None = None,
+    grants: dict[int, str] | None = None,
 ) -> FeedPage:
-    """One page of posts, newest first. ``scope``: 'mine' (the viewer's own, any status) or
-    'discover' (ready public posts, plus the viewer's own still processing).
+    """One page of the posts ``viewer`` may see (access.visible_posts), newest first.
+    ``scope``: 'following' (people the viewer follows, and themselves), 'discover'
+    (everyone), 'mine' (the viewer's own) or 'athlete' (``author_id``'s). ``grants``: the
+    passcode grants the visitor holds (feed owner id -> token).
 
     Keyset pagination: rows strictly after the cursor in (created_at DESC, id DESC) order,
     so equal timestamps and posts added while scrolling never repeat or skip a row.
     Two queries whatever the page size: the posts with their authors, and the viewer's likes.
     """
-    query = select(Post).options(joinedload(Post.author))
     viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    query = (
+        select(Post)
+        .options(joinedload(Post.author))
+        .filter(access.visible_posts(viewer_id, grants))
+    )
     if scope == "mine":
         query = query.filter(Post.user_id == viewer_id)
-    else:
-        public = and_(Post.status == "ready", Post.visibility == "public")
-        query = query.filter(or_(public, Post.user_id == viewer_id) if viewer_id else public)
+    elif scope == "athlete":
+        query = query.filter(Post.user_id == author_id)
+    elif scope == "following":
+        followed = select(Follow.followee_id).filter(Follow.follower_id == viewer_id)
+        query = query.filter(or_(Post.user_id == viewer_id, Post.user_id.in_(followed)))
     position = decode_cursor(cursor)
     if position is not None:
         query = query.filter(tuple_(Post.created_at, Post.id) < tuple_(*position))

@@ -160,9 +160,8 @@ def test_sign_out_also_forgets_the_remember_me_cookie(client, db):
     assert client.get("/planner").status_code == 302
 
 
-def test_guessing_passwords_is_rate_limited(app_factory, db):
-    limited = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
-    client = limited.test_client()
+def test_guessing_passwords_is_rate_limited(rate_limited, db):
+    client = rate_limited.test_client()
     make_user("ana@example.com")
     answers = [login(client, "ana@example.com", f"wrong guess {n}").status_code for n in range(11)]
     assert answers[:10] == [422] * 10 and answers[10] == 429

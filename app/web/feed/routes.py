@@ -2,27 +2,91 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from app.domain import strength, units
-from app.extensions import db
+from app.extensions import db, limiter
 from app.hypermedia import render_view, wants_fragment
-from app.models import Comment, Post, Upload
-from app.services import access, comments, feed, posts, receipts
+from app.models import Comment, Post, Upload, User
+from app.services import access, comments, feed, posts, receipts, social
+from app.web import grants
 from app.web.access import owned_or_404
 from app.web.feed import bp
 from app.web.feed.forms import PostForm
 
-TABS = ("mine", "discover")
+TABS = ("following", "discover", "mine")
 
 
 @bp.get("")
 @login_required
 def index():
-    tab = request.args.get("tab") if request.args.get("tab") in TABS else "discover"
-    result = feed.page(current_user, tab, request.args.get("cursor"))
+    tab = request.args.get("tab") if request.args.get("tab") in TABS else "following"
+    result = feed.page(current_user, tab, request.args.get("cursor"), grants=grants.from_request())
     return render_view("feed/index.html", block="posts", tab=tab, result=result)
+
+
+@bp.get("/athletes/<int:user_id>")
+@login_required
+def show_athlete(user_id: int):
+    athlete = db.session.get(User, user_id) or abort(404)
+    held = grants.from_request()
+    result = feed.page(
+        current_user, "athlete", request.args.get("cursor"), author_id=user_id, grants=held
+    )
+    locked = (
+        social.is_protected(user_id)
+        and user_id != current_user.id
+        and not social.is_following(current_user.id, user_id)
+        and not social.grant_valid(user_id, held.get(user_id))
+    )
+    return render_view(
+        "feed/athlete.html",
+        block="posts",
+        athlete=athlete,
+        result=result,
+        tab="athlete",
+        locked=locked,
+        following=social.is_following(current_user.id, user_id),
+    )
+
+
+def _feed_key() -> str:
+    return f"feed-passcode:{request.view_args.get('user_id')}"
+
+
+@bp.post("/athletes/<int:user_id>/passcode")
+@login_required
+@limiter.limit("5 per minute", key_func=lambda: f"visitor:{current_user.get_id()}")
+@limiter.limit("30 per hour", key_func=_feed_key)
+def enter_passcode(user_id: int):
+    athlete = db.session.get(User, user_id) or abort(404)
+    token = social.check_passcode(athlete.id, request.form.get("passcode", "")[:64])
+    if token is None:
+        flash("That passcode isn't right.", "error")
+        return redirect(url_for("feed.show_athlete", user_id=user_id), 303)
+    response = redirect(url_for("feed.show_athlete", user_id=user_id), 303)
+    grants.remember(response, athlete.id, token)
+    flash(f"You can see {athlete.display_name}'s lifts for the next 12 hours.", "success")
+    return response
+
+
+@bp.post("/athletes/<int:user_id>/follow")
+@login_required
+def follow_athlete(user_id: int):
+    athlete = db.session.get(User, user_id) or abort(404)
+    try:
+        if request.form.get("follow") == "0":
+            social.unfollow(current_user, athlete)
+        else:
+            social.follow(
+                current_user,
+                athlete,
+                social.grant_valid(user_id, grants.from_request().get(user_id)),
+            )
+    except (social.PasscodeRequired, ValueError) as error:
+        flash(str(error), "error")
+    return redirect(url_for("feed.show_athlete", user_id=user_id), 303)
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
@@ -75,7 +139,7 @@ def _details(form: PostForm) -> posts.NewPost:
 
 def _visible_post(post_id: int) -> Post:
     post = db.session.get(Post, post_id)
-    if post is None or not access.can_view_post(current_user, post):
+    if post is None or not access.can_view_post(current_user, post, grants.from_request()):
         abort(404)
     return post
 

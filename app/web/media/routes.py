@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Post, Upload
 from app.services import access, posts
 from app.storage import storage
+from app.web import grants
 from app.web.media import bp
 
 TUS_VERSION = "1.0.0"
@@ -129,7 +130,7 @@ def show_media(post_id: int, name: str):
     if name not in MEDIA_FILES or post is None or not post.media:
         abort(404)
     viewer = current_user if current_user.is_authenticated else None
-    if not access.can_view_post(viewer, post):
+    if not access.can_view_post(viewer, post, grants.from_request()):
         abort(404)
     field, mimetype = MEDIA_FILES[name]
     response = send_file(

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.models import Meet, Plan, Post, User, Workout, WorkoutSet
+from app.models import Comment, Follow, Meet, Plan, Post, User, Workout, WorkoutSet
 from app.services import accounts
 
 
@@ -17,9 +17,11 @@ def test_seed_demo_is_idempotent_and_lived_in(app, db):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "athlete@meetday.test" in first.output and "coach@meetday.test" in first.output
-    counts = [count(db, m) for m in (User, Meet, Plan, Workout, WorkoutSet, Post)]
+    models = (User, Meet, Plan, Workout, WorkoutSet, Post, Comment, Follow)
+    counts = [count(db, m) for m in models]
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert [count(db, m) for m in (User, Meet, Plan, Workout, WorkoutSet, Post)] == counts
+    assert [count(db, m) for m in models] == counts
+    assert counts[-2:] == [2, 1]  # a comment thread, and the coach follows the athlete
     demo_posts = db.session.scalars(select(Post)).all()
     assert [(p.status, p.like_count) for p in demo_posts] == [("ready", 1), ("ready", 1)]
     meet = db.session.scalar(select(Meet))

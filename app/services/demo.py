@@ -81,7 +81,7 @@ def _demo_posts(athlete, coach) -> None:
 
     from app.extensions import db
     from app.models import Post
-    from app.services import feed, posts, video
+    from app.services import comments, feed, posts, social, video
 
     for client_id, movement, kg, rpe, caption, source in _POSTS:
         if db.session.scalar(select(Post).filter_by(user_id=athlete.id, client_id=client_id)):
@@ -123,6 +123,21 @@ def _demo_posts(athlete, coach) -> None:
         post = posts.create_post(athlete, upload, details, client_id)
         posts.process(post.id)  # in case no in-process job ran (a worker will skip it)
         feed.toggle_like(coach, post, True)
+        if movement == "squat":
+            note = comments.add(
+                coach,
+                post,
+                "0:01 Good depth. Hips rise a touch early out of the hole: think chest up.",
+                f"{client_id}-c1",
+            )
+            comments.add(
+                athlete,
+                post,
+                "Will cue that on the next heavy single.",
+                f"{client_id}-c2",
+                parent=note,
+            )
+    social.follow(coach, athlete, has_grant=True)
 
 
 def _athlete_profile():

@@ -200,3 +200,18 @@ def test_a_clip_over_the_length_limit_is_refused(app_factory, tmp_path, db):
     with limited.app_context():
         post = process_file(db, shared_file("realdata", "bench_1080p_noaudio_2s.mp4"))
         assert post.status == "failed" and "up to 1 seconds" in post.error
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "audio"),
+    REAL_CLIPS[:2] + REAL_CLIPS[4:],
+    ids=["portrait", "vfr", "audio-first"],
+)
+def test_without_ffprobe_ffmpegs_own_report_gives_the_same_facts(name, size, audio):
+    # A laptop with only the pip-installed ffmpeg (imageio-ffmpeg ships no ffprobe)
+    source = shared_file("realdata", name)
+    with_ffprobe = video.probe(source)
+    fallback = video.video_info(video._probe_with_ffmpeg(source))
+    assert (fallback.width, fallback.height, fallback.has_audio) == (*size, audio)
+    assert abs(fallback.duration - with_ffprobe.duration) < 0.05
+    assert abs(fallback.fps - with_ffprobe.fps) < 0.1

@@ -1,0 +1,121 @@
+"""Benchmark: feed pages on PostgreSQL (run on demand; prints figures and ratios).
+
+- SQL statements for a page of 10 and of 50 posts (target: equal, at most 5)
+- time of page 500 vs page 1 with N posts (target: at most 1.15x), keyset pagination
+- feed page throughput vs a bare route, same process and database (target ratio >= 0.30)
+- transcode wall time vs the bare ffmpeg command with the same settings (target <= 1.10)
+
+Run: BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \
+     .venv/bin/python bench/feed.py [posts, default 1000000]
+The database is emptied and filled; never point it at data you keep.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main(total: int) -> None:
+    from sqlalchemy import event, insert, text
+
+    from app import create_app
+    from app.extensions import db
+    from app.models import Post
+    from app.services import accounts, feed
+
+    url = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
+    app = create_app({"MEETDAY_ENV": "test", "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": None,
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                      "ASSETS_AUTO_BUILD": False})  # as in production
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        author = accounts.register("bench@example.com", "bench-password-1", "Bench", "coach")
+        start = datetime(2025, 1, 1, tzinfo=UTC)
+        batch = 20_000
+        began = time.perf_counter()
+        for offset in range(0, total, batch):
+            rows = [{"user_id": author.id, "client_id": f"b-{n}", "movement": "squat",
+                     "visibility": "public", "status": "ready", "attempts": 0, "like_count": 0,
+                     "comment_count": 0, "created_at": start + timedelta(seconds=n // 3)}
+                    for n in range(offset, min(offset + batch, total))]
+            db.session.execute(insert(Post), rows)
+            db.session.commit()
+        db.session.execute(text("ANALYZE posts"))
+        db.session.commit()
+        print(f"posts: {total:,} inserted in {time.perf_counter() - began:.1f} s")
+
+        statements = []
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda *args: statements.append(args[2]))
+        feed.page(author, "discover", None, limit=10)  # warm: the author row is loaded once
+        for size in (10, 50):
+            statements.clear()
+            feed.page(author, "discover", None, limit=size)
+            print(f"SQL statements for a page of {size}: {len(statements)}")
+
+        def timed(cursor, runs=30):
+            began = time.perf_counter()
+            for _ in range(runs):
+                feed.page(author, "discover", cursor, limit=10)
+            return (time.perf_counter() - began) / runs
+
+        cursor = None
+        for _ in range(499):
+            cursor = feed.page(author, "discover", cursor, limit=10).next_cursor
+        first, deep = timed(None), timed(cursor)
+        print(f"page 1: {first * 1000:.2f} ms  page 500: {deep * 1000:.2f} ms  "
+              f"ratio {deep / first:.2f} (target <= 1.15)")
+
+    client = app.test_client()
+    client.post("/auth/sign-in", data={"email": "bench@example.com",
+                                       "password": "bench-password-1"})
+
+    def rate(path, seconds=3.0):
+        done, began = 0, time.perf_counter()
+        while time.perf_counter() - began < seconds:
+            client.get(path)
+            done += 1
+        return done / (time.perf_counter() - began)
+
+    bare, page = rate("/healthz"), rate("/feed?tab=discover")
+    print(f"throughput: feed {page:.0f}/s, bare route {bare:.0f}/s, ratio {page / bare:.2f} "
+          "(target >= 0.30; in-process client, not gunicorn)")
+    transcode_ratio()
+
+
+def transcode_ratio() -> None:
+    from app.services import video
+
+    clip = ROOT.parent / "shared" / "realdata" / "squat_portrait_608x1080_gym_audio.mp4"
+    if not clip.exists():
+        print("transcode: ../shared/realdata not here, skipped")
+        return
+    with tempfile.TemporaryDirectory() as work:
+        info = video.probe(clip)
+        began = time.perf_counter()
+        video.transcode(clip, Path(work) / "ours.mp4", info)
+        ours = time.perf_counter() - began
+        began = time.perf_counter()
+        subprocess.run([video.ffmpeg_binary(), "-v", "error", "-y", "-i", str(clip), "-vf",
+                        "scale=608:1080,setsar=1", "-c:v", "libx264", "-preset", "veryfast",
+                        "-crf", "23", "-maxrate", "6M", "-bufsize", "12M", "-pix_fmt", "yuv420p",
+                        "-profile:v", "high", "-r", "30", "-fps_mode", "cfr", "-c:a", "aac",
+                        "-b:a", "128k", "-ac", "2", "-movflags", "+faststart", "-map_metadata",
+                        "-1", str(Path(work) / "bare.mp4")], check=True)
+        bare = time.perf_counter() - began
+    print(f"transcode: ours {ours:.2f} s, bare ffmpeg {bare:.2f} s, ratio {ours / bare:.2f} "
+          "(target <= 1.10)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)

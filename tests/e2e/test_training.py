@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.models import Plan, Reminder, WorkoutSet
 from app.services import history, reminders
-from app.web.onboarding.forms import local_today
+from app.web.onboarding.base import local_today
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_accounts import settled
 from tests.services.test_history import text

@@ -9,7 +9,8 @@ from app.hypermedia import render_view
 from app.models.profile import ONBOARDING_STEPS
 from app.services import profiles, receipts
 from app.web.onboarding import bp
-from app.web.onboarding.forms import STEPS, HealthForm, MeetForm, local_today
+from app.web.onboarding.base import local_today
+from app.web.onboarding.forms import STEPS, HealthForm, MeetForm
 
 OPEN_ENDPOINTS = {"static", "auth", "onboarding", "ops", "api", "media"}
 

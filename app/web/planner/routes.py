@@ -10,7 +10,7 @@ from app.hypermedia import render_view, wants_fragment
 from app.models import Meet, Workout, WorkoutSet
 from app.services import planner, profiles, receipts, workouts
 from app.web.access import owned_or_404, plan_session_or_404
-from app.web.onboarding.forms import local_today
+from app.web.onboarding.base import local_today
 from app.web.planner import bp
 from app.web.planner.forms import CompleteForm, MeetForm, SetForm
 from app.web.planner.views import workout_context

@@ -8,7 +8,7 @@ from datetime import UTC
 
 from app.domain import units
 from app.services import planner, receipts
-from app.web.onboarding.forms import to_unit
+from app.web.onboarding.base import to_unit
 from app.web.planner.forms import CompleteForm, SetForm
 
 

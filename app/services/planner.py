@@ -39,12 +39,18 @@ def current_e1rm(user: User) -> dict[str, Decimal]:
     )
     for row in rows:
         estimates[row.lift] = row.e1rm_kg
+    return {**profile_maxes(user), **estimates}
+
+
+def profile_maxes(user: User) -> dict[str, Decimal]:
+    """e1RMs from the profile's bests (Epley for a best of more than one rep), kg."""
     profile = db.session.scalar(select(AthleteProfile).filter_by(user_id=user.id))
+    maxes = {}
     for lift in LIFTS:
         best = getattr(profile, f"{lift}_best_kg", None) if profile else None
-        if lift not in estimates and best:
-            estimates[lift] = strength.e1rm_epley(best, getattr(profile, f"{lift}_best_reps") or 1)
-    return estimates
+        if best:
+            maxes[lift] = strength.e1rm_epley(best, getattr(profile, f"{lift}_best_reps") or 1)
+    return maxes
 
 
 def active_meet(user: User, today: date) -> Meet | None:

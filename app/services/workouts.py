@@ -189,5 +189,5 @@ def _estimates_before(user: User, workout: Workout) -> dict[str, Decimal]:
     best: dict[str, Decimal] = {}
     for row in rows:
         best[row.lift] = max(best.get(row.lift, row.e1rm_kg), row.e1rm_kg)
-    fallback = planner.current_e1rm(user)
+    fallback = planner.profile_maxes(user)
     return {lift: best.get(lift, fallback.get(lift)) for lift in planner.LIFTS}

@@ -201,3 +201,15 @@ def test_projected_attempts_are_legal_and_below_the_projection(db):
     assert chosen["squat"].as_tuple() == (Decimal("180.0"), Decimal("192.5"), Decimal("200.0"))
     for attempts in chosen.values():
         assert all(load % Decimal("2.5") == 0 for load in attempts.as_tuple())
+
+
+def test_the_summary_compares_with_the_best_before_this_workout(db):
+    user = athlete()  # squat best 200 kg in the profile
+    workout = workouts.start_workout(user, "99999999-9999-4999-8999-999999999999")
+    workouts.log_set(user, workout, "Squat", "squat", Decimal(150), 5, Decimal(8),
+                     "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa")
+    first = workouts.complete_workout(user, workout, None)
+    again = workouts.complete_workout(user, workout, None)  # the summary page, later
+    for summary in (first, again):
+        assert summary.lifts[0].previous_e1rm_kg == Decimal("200.00")
+        assert summary.lifts[0].e1rm_kg == Decimal("184.96")  # 150 / 0.811 (5 @ 8)

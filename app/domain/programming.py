@@ -160,7 +160,12 @@ def _lift_days(freq: dict[str, int], days: int) -> list[list[str]]:
             ideal = (offsets[lift] + k * days / freq[lift]) % days
             free = [d for d in range(days) if lift not in schedule[d]]
             best = min(
-                free, key=lambda d: (len(schedule[d]), min(abs(d - ideal), days - abs(d - ideal)))
+                free,
+                key=lambda d: (
+                    len(schedule[d]),
+                    sum(lift in schedule[n] for n in (d - 1, (d + 1) % days)),  # not back to back
+                    min(abs(d - ideal), days - abs(d - ideal)),
+                ),
             )
             schedule[best].append(lift)
     return schedule

@@ -104,6 +104,26 @@ def save_meet(
     return SavedMeet(meet, replayed=False)
 
 
+def plan_first_meet(user: User, today: date) -> Meet | None:
+    """At the end of onboarding: turn the profile's meet date into the athlete's meet and plan
+    (named "My next meet", renamed later), unless a meet exists or the date is past."""
+    profile = db.session.scalar(select(AthleteProfile).filter_by(user_id=user.id))
+    if profile is None or profile.meet_date is None or profile.meet_date < today:
+        return None
+    if active_meet(user, today) is not None:
+        return None
+    values = {
+        "name": "My next meet",
+        "meet_date": profile.meet_date,
+        "federation": profile.federation or "IPF",
+        "location": None,
+    }
+    try:
+        return save_meet(user, values, f"onboarding-meet-{user.id}", today).meet
+    except programming.PlanError:
+        return None
+
+
 def delete_meet(meet: Meet) -> None:
     """Delete the meet with its plan and reminders (a queued reminder job then finds nothing)."""
     db.session.delete(meet)

@@ -15,6 +15,8 @@ from app.models import LiftEstimate, PlanSession, User, Workout, WorkoutSet
 from app.models.types import utcnow
 from app.services import planner
 
+PLAUSIBLE_ABOVE_E1RM = Decimal("1.15")  # loads beyond 115% of the e1RM need a second look
+
 
 def start_workout(
     user: User, client_id: str, plan_session: PlanSession | None = None, title: str | None = None

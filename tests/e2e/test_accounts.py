@@ -81,7 +81,8 @@ def test_sign_up_onboard_in_lb_sign_out_and_back_in(page: Page, live_server, db,
     expect(page.get_by_role("heading", name="Health and sharing")).to_be_visible()
     page.get_by_label("Injuries or niggles").fill("Left knee, 2024")
     page.get_by_role("button", name="Finish").click()
-    expect(page.get_by_text("Your profile is ready.")).to_be_visible()
+    expect(page.get_by_text("Your profile is ready, and so is your plan")).to_be_visible()
+    expect(page.locator("#countdown")).to_have_text("10 weeks (70 days)")  # the plan is built
 
     # Sign out, sign in again, open the profile from the tab bar
     page.get_by_role("button", name="Sign out").click()

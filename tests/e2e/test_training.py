@@ -66,7 +66,16 @@ def test_meet_plan_full_session_summary_and_autoregulation(
     assert db.session.scalar(select(WorkoutSet).limit(1)) is not None
 
     page.get_by_role("link", name="Back to the plan").click()
+    # The next session with that lift prescribes less, and says why
+    later = next(s for s in plan.sessions[1:] if any(e.lift == first_lift for e in s.exercises))
+    week = page.locator(f"details.week:has(a[href='/planner/sessions/{later.id}'])")
+    if not week.evaluate("el => el.open"):
+        week.locator("summary").click()
+    page.locator(f"a[href='/planner/sessions/{later.id}']").click()
     expect(page.get_by_text(f"{first_lift.capitalize()} e1RM down").first).to_be_visible()
+    planned = next(e for e in later.exercises if e.lift == first_lift and e.kind == "top set")
+    shown = page.locator(".prescriptions li", has_text=planned.name).first
+    expect(shown).not_to_contain_text(f"{planned.load_kg.normalize():f} kg")
 
 
 def test_progress_charts_and_points_from_imported_history(page: Page, live_server, db, screenshots):

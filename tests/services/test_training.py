@@ -206,8 +206,16 @@ def test_projected_attempts_are_legal_and_below_the_projection(db):
 def test_the_summary_compares_with_the_best_before_this_workout(db):
     user = athlete()  # squat best 200 kg in the profile
     workout = workouts.start_workout(user, "99999999-9999-4999-8999-999999999999")
-    workouts.log_set(user, workout, "Squat", "squat", Decimal(150), 5, Decimal(8),
-                     "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa")
+    workouts.log_set(
+        user,
+        workout,
+        "Squat",
+        "squat",
+        Decimal(150),
+        5,
+        Decimal(8),
+        "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa",
+    )
     first = workouts.complete_workout(user, workout, None)
     again = workouts.complete_workout(user, workout, None)  # the summary page, later
     for summary in (first, again):

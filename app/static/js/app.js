@@ -74,6 +74,10 @@
     var uploadId = form.querySelector('input[name="upload_id"]');
     if (!file || uploadId.value) return;  // nothing to send first, or already sent
     event.preventDefault();
+    if (file.size === 0) {
+      showUploadStatus(form, "This file is empty. Choose the video again.", true);
+      return;
+    }
     if (file.size > Number(form.dataset.maxBytes)) {
       showUploadStatus(form, "That video is larger than " + Math.round(form.dataset.maxBytes / 1048576) + " MB.", true);
       return;

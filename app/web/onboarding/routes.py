@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from app.hypermedia import render_view
 from app.models.profile import ONBOARDING_STEPS
-from app.services import profiles, receipts
+from app.services import planner, profiles, receipts
 from app.web.onboarding import bp
 from app.web.onboarding.base import local_today
 from app.web.onboarding.forms import STEPS, HealthForm, MeetForm
@@ -93,6 +93,11 @@ def show_step(step: int):
 def _after_save(step: int, profile, was_complete: bool):
     if not profile.is_complete:
         return redirect(url_for("onboarding.show_step", step=step + 1), 303)
+    if not was_complete and planner.plan_first_meet(
+        current_user, local_today(current_user.time_zone)
+    ):
+        flash("Your profile is ready, and so is your plan to the meet.", "success")
+        return redirect(url_for("planner.index"), 303)
     flash("Saved." if was_complete else "Your profile is ready.", "success")
     return redirect(url_for("onboarding.show_profile"), 303)
 

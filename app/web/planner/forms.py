@@ -6,8 +6,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.domain import strength, weight_classes
 from app.web.fields import (
@@ -28,8 +35,9 @@ class MeetForm(FlaskForm):
     client_id = ClientIdField()
     name = StringField(
         "Meet name",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
-            InputRequired("Name the meet."),
+            DataRequired("Name the meet."),
             Length(max=120, message="Keep the name under 120 characters."),
         ],
         render_kw={"placeholder": "e.g. Nationals 2027"},
@@ -53,6 +61,8 @@ class MeetForm(FlaskForm):
         super().__init__(*args, **kwargs)
 
     def validate_meet_date(self, field):
+        if field.data is None:  # not a real date: the field already says so
+            raise ValidationError("Enter a date like 2027-03-14.")
         if field.data < self._today:
             raise ValidationError("The meet date is in the past.")
         if field.data > self._today + timedelta(weeks=52):
@@ -84,6 +94,8 @@ class SetForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
     rpe = NumberField("RPE", validators=[Optional()], render_kw={"inputmode": "decimal"})
+    confirm = BooleanField("Yes, that weight is right")
+    confirm_needed = False
 
     def __init__(self, *args, mass_unit: str = "kg", **kwargs):
         self._mass_unit = mass_unit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
@@ -16,6 +18,15 @@ from app.web.planner.forms import CompleteForm, MeetForm, SetForm
 from app.web.planner.views import workout_context
 
 BLOCK_TITLES = {kind: style.title for kind, style in programming.BLOCKS.items()}
+
+
+def _week_starts(plan) -> dict[int, date]:
+    """Week number -> the Monday-or-whatever day each plan week starts (weeks end on meet day)."""
+    if plan is None or not plan.sessions:
+        return {}
+    weeks = max(s.week_number for s in plan.sessions)
+    meet = plan.meet.meet_date
+    return {n: meet - timedelta(days=7 * (weeks - n + 1) - 1) for n in range(1, weeks + 1)}
 
 
 def _today():
@@ -39,6 +50,7 @@ def index():
         maxes=maxes,
         new_client_id=receipts.new_client_id(),
         blocks_by_kind=BLOCK_TITLES,
+        week_starts=_week_starts(plan),
         verdicts=planner.feasibility(current_user, meet, today) if meet else None,
         attempts=planner.projected_attempts(current_user, meet, today) if meet else {},
         prescribed=lambda ex: planner.prescribed_load(ex, plan, maxes, current_user.mass_unit),
@@ -95,6 +107,22 @@ def regenerate_plan(meet_id: int):
     return redirect(url_for("planner.index"), 303)
 
 
+@bp.get("/sessions/<int:session_id>")
+@login_required
+def show_session(session_id: int):
+    session = plan_session_or_404(session_id)
+    plan = session.plan
+    maxes = planner.current_e1rm(current_user)
+    return render_view(
+        "planner/session.html",
+        session=session,
+        plan=plan,
+        blocks_by_kind=BLOCK_TITLES,
+        new_client_id=receipts.new_client_id(),
+        prescribed=lambda ex: planner.prescribed_load(ex, plan, maxes, current_user.mass_unit),
+    )
+
+
 @bp.post("/sessions/<int:session_id>/workouts")
 @login_required
 def start_workout(session_id: int):
@@ -123,7 +151,7 @@ def create_set(workout_id: int):
     form = SetForm(mass_unit=current_user.mass_unit)
     if workout.completed_at is not None:
         form.load.errors = ["This workout is finished."]
-    elif form.validate():
+    elif form.validate() and _plausible(form):
         workouts.log_set(
             current_user,
             workout,
@@ -141,6 +169,23 @@ def create_set(workout_id: int):
         status=422,
         **workout_context(workout, current_user, failed=form),
     )
+
+
+def _plausible(form: SetForm) -> bool:
+    """A competition-lift set far above the current e1RM is most likely a typo (1000 for
+    100): ask once before it moves every load in the plan."""
+    lift = form.lift.data or None
+    current = planner.current_e1rm(current_user).get(lift) if lift else None
+    load_kg = units.to_kg(form.load.data, current_user.mass_unit)
+    if not current or load_kg <= current * workouts.PLAUSIBLE_ABOVE_E1RM or form.confirm.data:
+        return True
+    share = load_kg / current * 100
+    form.load.errors = [
+        f"That's {share:.0f}% of your {lift} e1RM ({units.display_mass(current, current_user.mass_unit)}). "
+        "Check the weight; if it's right, tick the box and log it again."
+    ]
+    form.confirm_needed = True
+    return False
 
 
 @bp.post("/workouts/<int:workout_id>/sets/<int:set_id>/delete")

@@ -67,7 +67,7 @@ def workout_context(workout, user, failed: SetForm | None = None) -> dict:
 
 def _unique_ids(form: SetForm, key: str) -> None:
     """One set form per exercise on the page: give each its own element ids (names stay)."""
-    for name in ("load", "reps", "rpe", "lift"):
+    for name in ("load", "reps", "rpe", "lift", "confirm"):
         getattr(form, name).id = f"{key}-{name}"
 
 

@@ -67,6 +67,10 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "REMINDER_RETRY_SECONDS": [10, 60, 300],
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT"),  # default: instance/media
+        "UPLOAD_SCRATCH": os.environ.get("UPLOAD_SCRATCH"),  # default: instance/uploads
+        "S3_BUCKET": os.environ.get("S3_BUCKET"),  # set to store media in S3-compatible storage
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL"),  # MinIO, R2 ...; unset for AWS
+        "S3_REGION": os.environ.get("S3_REGION"),
         "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
         "MAX_VIDEO_SECONDS": int(
             os.environ.get("MAX_VIDEO_SECONDS", "120")

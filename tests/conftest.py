@@ -37,6 +37,7 @@ MEDIA_ROOT = None  # set once per session: tests never write under instance/
 def make_app(db_url: str, **overrides):
     config = {
         "MEDIA_ROOT": MEDIA_ROOT,
+        "UPLOAD_SCRATCH": MEDIA_ROOT and f"{MEDIA_ROOT}-scratch",
         "MEETDAY_ENV": "test",
         "SQLALCHEMY_DATABASE_URI": db_url,
         "REDIS_URL": os.environ.get("TEST_REDIS_URL") or None,

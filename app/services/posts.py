@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import Post, Upload, User
 from app.models.types import utcnow
 from app.services import video
-from app.storage import storage
+from app.storage import scratch_dir, storage
 
 log = logging.getLogger(__name__)
 JOB = "workers.media.transcode_video"
@@ -43,6 +43,11 @@ def _upload_key(upload_id: str) -> str:
     return f"uploads/{upload_id}"
 
 
+def scratch_path(upload_id: str) -> Path:
+    """Where the bytes of an upload in progress are written (local to the web process)."""
+    return scratch_dir() / upload_id
+
+
 def create_upload(user: User, length: int, filename: str | None) -> Upload:
     """Open a resumable upload of ``length`` bytes. Raises UploadError (413 when too large)."""
     limit = max_upload_bytes()
@@ -57,9 +62,7 @@ def create_upload(user: User, length: int, filename: str | None) -> Upload:
         offset=0,
         filename=(filename or "")[:255] or None,
     )
-    path = storage().path(_upload_key(upload.id))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
+    scratch_path(upload.id).touch()
     db.session.add(upload)
     db.session.commit()
     return upload
@@ -71,7 +74,7 @@ def append_chunk(upload: Upload, offset: int, chunk) -> int:
     length are refused. A dropped connection keeps what arrived, so the client resumes."""
     if offset != upload.offset:
         raise UploadError("Upload-Offset does not match the bytes received.", 409)
-    path = storage().path(_upload_key(upload.id))
+    path = scratch_path(upload.id)
     written = 0
     try:
         with path.open("r+b") as out:
@@ -87,6 +90,7 @@ def append_chunk(upload: Upload, offset: int, chunk) -> int:
     finally:  # keep every byte that made it to disk, even when the client went away
         upload.offset = offset + written
         if upload.offset == upload.length and upload.completed_at is None:
+            storage().put(_upload_key(upload.id), path, move=True)  # where the worker finds it
             upload.completed_at = utcnow()
         db.session.commit()
     return upload.offset
@@ -170,18 +174,19 @@ def process(post_id: int) -> str:
         return "skipped"
     post.attempts += 1
     db.session.commit()
-    source = storage().path(_upload_key(post.upload_id)) if post.upload_id else None
     try:
-        info = video.probe(source) if source else None
-        if info is None:
-            raise NotAVideo("The upload is missing.")
-        if info.duration > current_app.config["MAX_VIDEO_SECONDS"]:
-            raise NotAVideo(
-                f"Clips can be up to {current_app.config['MAX_VIDEO_SECONDS']} "
-                "seconds: trim it to the lift."
-            )
         with tempfile.TemporaryDirectory() as work:
             work = Path(work)
+            source = work / "upload"
+            if not post.upload_id or not storage().exists(_upload_key(post.upload_id)):
+                raise NotAVideo("The upload is missing.")
+            storage().fetch(_upload_key(post.upload_id), source)
+            info = video.probe(source)
+            if info.duration > current_app.config["MAX_VIDEO_SECONDS"]:
+                raise NotAVideo(
+                    f"Clips can be up to {current_app.config['MAX_VIDEO_SECONDS']} "
+                    "seconds: trim it to the lift."
+                )
             video.transcode(source, work / "video.mp4", info)
             rendition = video.probe(work / "video.mp4")
             video.poster(work / "video.mp4", rendition, work / "poster.webp", work / "poster.jpg")
@@ -204,5 +209,5 @@ def process(post_id: int) -> str:
     post.duration_seconds = round(rendition.duration, 2)
     post.status, post.error = "ready", None
     db.session.commit()
-    storage().path(_upload_key(post.upload_id)).unlink(missing_ok=True)
+    storage().delete(_upload_key(post.upload_id))
     return "ready"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 
-from flask import Response, abort, request, send_file, url_for
+from flask import Response, abort, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -133,15 +133,4 @@ def show_media(post_id: int, name: str):
     if not access.can_view_post(viewer, post, grants.from_request()):
         abort(404)
     field, mimetype = MEDIA_FILES[name]
-    response = send_file(
-        storage().path(post.media[field]),
-        mimetype=mimetype,
-        conditional=True,
-        etag=True,
-        max_age=31536000,
-    )
-    # Public media may sit in shared caches; anything else only in the viewer's browser.
-    response.cache_control.public = post.visibility == "public"
-    response.cache_control.private = post.visibility != "public"
-    response.cache_control.immutable = True
-    return response
+    return storage().send(post.media[field], mimetype, public=post.visibility == "public")

@@ -221,4 +221,5 @@ def _comments_view(post: Post, error: str | None = None, status: int = 200):
         error=error,
         liked=feed.liked_ids(current_user.id, [post.id]),
         new_client_id=receipts.new_client_id,
+        refresh_count=wants_fragment(),
     )

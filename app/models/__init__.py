@@ -13,10 +13,11 @@ from app.models.training import (
     Workout,
     WorkoutSet,
 )
-from app.models.user import OidcIdentity, User
+from app.models.user import CoachLink, OidcIdentity, User
 
 __all__ = [
     "AthleteProfile",
+    "CoachLink",
     "Comment",
     "Follow",
     "LiftEstimate",

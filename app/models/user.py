@@ -59,3 +59,15 @@ class OidcIdentity(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     user = relationship("User", back_populates="identities")
+
+
+class CoachLink(db.Model):
+    """An athlete coached by a coach (one coach per athlete). Invites come with the coach pages."""
+
+    __tablename__ = "coach_links"
+    __table_args__ = (UniqueConstraint("athlete_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

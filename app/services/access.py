@@ -11,16 +11,20 @@ def can_view_post(viewer: User | None, post: Post, grants: dict[int, str] | None
     passcode grants the visitor holds (signed cookies).
 
     The owner always may. Otherwise the post must be ready, and: 'private' is the owner's
-    alone; 'coach' is for the owner's coach (coaching comes with the coach pages); 'followers'
-    is for people who follow the author; 'public' is for everyone, except that a feed behind
-    a passcode needs a follow or a valid grant first.
+    alone; the athlete's coach sees everything else; 'coach' is for the coach only;
+    'followers' is for people who follow the author; 'public' is for everyone, except that a
+    feed behind a passcode needs a follow or a valid grant first.
     """
     viewer_id = (
         viewer.id if viewer is not None and getattr(viewer, "is_authenticated", False) else None
     )
     if viewer_id == post.user_id:
         return True
-    if post.status != "ready" or post.visibility in ("private", "coach"):
+    if post.status != "ready" or post.visibility == "private":
+        return False
+    if social.coaches(viewer_id, post.user_id):
+        return True
+    if post.visibility == "coach":
         return False
     following = social.is_following(viewer_id, post.user_id)
     if post.visibility == "followers":
@@ -37,7 +41,7 @@ def visible_posts(viewer_id: int | None, grants: dict[int, str] | None = None):
     """
     from sqlalchemy import and_, false, or_, select
 
-    from app.models import AthleteProfile, Follow
+    from app.models import AthleteProfile, CoachLink, Follow
 
     protected = select(AthleteProfile.user_id).filter(
         AthleteProfile.feed_visibility == "passcode", AthleteProfile.feed_passcode_hash.is_not(None)
@@ -53,4 +57,10 @@ def visible_posts(viewer_id: int | None, grants: dict[int, str] | None = None):
         or_(Post.user_id.not_in(protected), is_followed, Post.user_id.in_(opened)),
     )
     for_followers = and_(Post.visibility == "followers", is_followed)
-    return or_(own, and_(Post.status == "ready", or_(public, for_followers)))
+    coached = (
+        Post.user_id.in_(select(CoachLink.athlete_id).filter(CoachLink.coach_id == viewer_id))
+        if viewer_id
+        else false()
+    )
+    for_coach = and_(coached, Post.visibility != "private")
+    return or_(own, and_(Post.status == "ready", or_(public, for_followers, for_coach)))

@@ -138,6 +138,7 @@ def _demo_posts(athlete, coach) -> None:
                 parent=note,
             )
     social.follow(coach, athlete, has_grant=True)
+    social.link_coach(coach, athlete)
 
 
 def _athlete_profile():

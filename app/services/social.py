@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import AthleteProfile, Follow, User
+from app.models import AthleteProfile, CoachLink, Follow, User
 from app.services import hashing
 
 GRANT_SECONDS = 12 * 3600
@@ -57,6 +57,26 @@ def grant_valid(feed_owner_id: int, token: str | None) -> bool:
     except BadSignature:  # includes SignatureExpired
         return False
     return data.get("feed") == feed_owner_id and data.get("v") == _passcode_version(feed_owner_id)
+
+
+def coaches(coach_id: int | None, athlete_id: int) -> bool:
+    """True when ``coach_id`` is the coach of ``athlete_id``."""
+    if not coach_id:
+        return False
+    return (
+        db.session.scalar(select(CoachLink.id).filter_by(coach_id=coach_id, athlete_id=athlete_id))
+        is not None
+    )
+
+
+def link_coach(coach: User, athlete: User) -> None:
+    """Make ``coach`` the athlete's coach (replacing any other); idempotent."""
+    link = db.session.scalar(select(CoachLink).filter_by(athlete_id=athlete.id))
+    if link is None:
+        db.session.add(CoachLink(coach_id=coach.id, athlete_id=athlete.id))
+    else:
+        link.coach_id = coach.id
+    db.session.commit()
 
 
 def is_following(follower_id: int | None, followee_id: int) -> bool:

@@ -1,19 +1,19 @@
 """Who sees what: every visibility x every kind of viewer, on the feed, the post page, the
-video file and the poster. (Coach-only posts stay the owner's until coaching exists.)"""
+video file and the poster."""
 
 import pytest
 from sqlalchemy import select
 
-from app.models import AthleteProfile, Follow, Post
+from app.models import AthleteProfile, CoachLink, Follow, Post
 from app.services import hashing, social
 from app.storage import storage
 from tests.conftest import login, make_user
 
-VIEWERS = ("owner", "follower", "stranger", "signed_out")
+VIEWERS = ("owner", "follower", "coach", "stranger", "signed_out")
 EXPECTED = {  # visibility -> viewers who may see the post (feed not behind a passcode)
-    "public": {"owner", "follower", "stranger", "signed_out"},
-    "followers": {"owner", "follower"},
-    "coach": {"owner"},
+    "public": {"owner", "follower", "coach", "stranger", "signed_out"},
+    "followers": {"owner", "follower", "coach"},
+    "coach": {"owner", "coach"},
     "private": {"owner"},
 }
 
@@ -23,7 +23,9 @@ def world(db):
     owner = make_user("owner@example.com", role="coach", display_name="Owner")
     follower = make_user("follower@example.com", role="coach")
     make_user("stranger@example.com", role="coach")
+    coach = make_user("coach@example.com", role="coach")
     db.session.add(Follow(follower_id=follower.id, followee_id=owner.id))
+    db.session.add(CoachLink(coach_id=coach.id, athlete_id=owner.id))
     posts = {}
     for visibility in EXPECTED:
         post = Post(

@@ -53,8 +53,15 @@ def init_app(app: Flask) -> None:
 
 
 def asset_urls(name: str) -> list[str]:
-    """URLs of the built bundle ``name`` ('js' or 'css'), building it first if allowed."""
-    return current_app.extensions["assets"][name].urls()
+    """URLs of the built bundle ``name`` ('js' or 'css'), building it first if allowed.
+    Without auto-build (production) the URLs can't change while the process runs: cached."""
+    env = current_app.extensions["assets"]
+    if env.auto_build:
+        return env[name].urls()
+    cache = current_app.extensions.setdefault("asset_urls", {})
+    if name not in cache:
+        cache[name] = env[name].urls()
+    return cache[name]
 
 
 def build(app: Flask) -> list[str]:

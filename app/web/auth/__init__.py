@@ -1,4 +1,5 @@
 from flask import Blueprint
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db, login_manager
 from app.models import User
@@ -12,7 +13,10 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if not user_id.isdigit():
+        return None
+    # The profile comes in the same query: every page asks whether onboarding is done.
+    return db.session.get(User, int(user_id), options=[joinedload(User.profile)])
 
 
 from app.web.auth import routes  # noqa: E402,F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, IntegerField, RadioField, SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
@@ -81,6 +82,26 @@ class WholeNumberField(IntegerField):
         self.data = int(raw)
 
 
+class RpeField(NumberField):
+    """An optional RPE: 6 to 10 in half steps (the RTS chart's range); ``rpe`` is the value."""
+
+    def pre_validate(self, form):
+        from app.domain import strength
+
+        if self.data is None:
+            return
+        try:
+            strength.normalise_rpe(self.data)
+        except strength.StrengthInputError:
+            raise ValidationError("RPE goes from 6 to 10 in half steps.") from None
+
+    @property
+    def rpe(self) -> Decimal | None:
+        from app.domain import strength
+
+        return None if self.data is None else strength.normalise_rpe(self.data)
+
+
 class MassField(NumberField):
     """A mass typed in the form's unit (``form.mass_unit_for_input()``)."""
 
@@ -124,3 +145,14 @@ class ClientIdField(HiddenField):
     def pre_validate(self, form):
         if not self.data or not UUID_RE.match(self.data):
             raise ValidationError("This form lost its id. Reload the page and try again.")
+
+
+class UnitForm(FlaskForm):
+    """A form whose masses are typed in the signed-in user's unit (``mass_unit``)."""
+
+    def __init__(self, *args, mass_unit: str = "kg", **kwargs):
+        self._mass_unit = mass_unit
+        super().__init__(*args, **kwargs)
+
+    def mass_unit_for_input(self) -> str:
+        return self._mass_unit

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from app.domain import strength
 from app.models.post import MOVEMENTS
-from app.web.fields import ClientIdField, MassField, MassRange, NumberField, options
+from app.web.fields import ClientIdField, MassField, MassRange, RpeField, UnitForm, options
 
 
-class PostForm(FlaskForm):
+class PostForm(UnitForm):
     client_id = ClientIdField()
     upload_id = HiddenField()
     video = FileField("Video", description="MP4 or MOV from your phone, up to 2 minutes.")
@@ -25,7 +23,7 @@ class PostForm(FlaskForm):
     load = MassField(
         "Load", validators=[MassRange("1", "600", "a load")], render_kw={"inputmode": "decimal"}
     )
-    rpe = NumberField("RPE", render_kw={"inputmode": "decimal", "placeholder": "e.g. 8.5"})
+    rpe = RpeField("RPE", render_kw={"inputmode": "decimal", "placeholder": "e.g. 8.5"})
     caption = TextAreaField(
         "Caption",
         validators=[Length(max=500, message="Keep the caption under 500 characters.")],
@@ -44,21 +42,6 @@ class PostForm(FlaskForm):
         default="public",
         validators=[InputRequired("Choose who sees it.")],
     )
-
-    def __init__(self, *args, mass_unit: str = "kg", **kwargs):
-        self._mass_unit = mass_unit
-        super().__init__(*args, **kwargs)
-
-    def mass_unit_for_input(self) -> str:
-        return self._mass_unit
-
-    def validate_rpe(self, field):
-        if field.data is None:
-            return
-        try:
-            strength.normalise_rpe(field.data)
-        except strength.StrengthInputError:
-            raise ValidationError("RPE goes from 6 to 10 in half steps.") from None
 
     def validate_upload_id(self, field):
         if not field.data and not (self.video.data and getattr(self.video.data, "filename", "")):

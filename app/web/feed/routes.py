@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from app.domain import strength, units
+from app.domain import units
 from app.extensions import db, limiter
 from app.hypermedia import render_view, wants_fragment
 from app.models import Comment, Post, Upload, User
@@ -127,7 +127,7 @@ def _upload_for(form: PostForm) -> Upload:
 
 def _details(form: PostForm) -> posts.NewPost:
     load = units.to_kg(form.load.data, current_user.mass_unit) if form.load.data else None
-    rpe = strength.normalise_rpe(form.rpe.data) if form.rpe.data is not None else None
+    rpe = form.rpe.rpe
     return posts.NewPost(
         form.movement.data,
         load,

@@ -16,12 +16,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.domain import strength, weight_classes
+from app.domain import weight_classes
 from app.web.fields import (
     ClientIdField,
     MassField,
     MassRange,
-    NumberField,
+    RpeField,
+    UnitForm,
     WholeNumberField,
     options,
 )
@@ -77,7 +78,7 @@ class MeetForm(FlaskForm):
         }
 
 
-class SetForm(FlaskForm):
+class SetForm(UnitForm):
     """One set as typed on a phone: load in the user's unit, reps, optional RPE."""
 
     client_id = ClientIdField()
@@ -93,27 +94,12 @@ class SetForm(FlaskForm):
         validators=[InputRequired("Enter the reps."), NumberRange(1, 50, "Enter 1 to 50 reps.")],
         render_kw={"inputmode": "numeric"},
     )
-    rpe = NumberField("RPE", validators=[Optional()], render_kw={"inputmode": "decimal"})
+    rpe = RpeField("RPE", render_kw={"inputmode": "decimal"})
     confirm = BooleanField("Yes, that weight is right")
     confirm_needed = False
 
-    def __init__(self, *args, mass_unit: str = "kg", **kwargs):
-        self._mass_unit = mass_unit
-        super().__init__(*args, **kwargs)
-
-    def mass_unit_for_input(self) -> str:
-        return self._mass_unit
-
-    def validate_rpe(self, field):
-        if field.data is None:
-            return
-        try:
-            strength.normalise_rpe(field.data)
-        except strength.StrengthInputError:
-            raise ValidationError("RPE goes from 6 to 10 in half steps.") from None
-
     def rpe_value(self) -> Decimal | None:
-        return None if self.rpe.data is None else strength.normalise_rpe(self.rpe.data)
+        return self.rpe.rpe
 
 
 class CompleteForm(FlaskForm):

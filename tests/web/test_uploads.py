@@ -158,9 +158,13 @@ def test_likes_are_one_per_person_and_post(client, lifter, db):
         client.post(f"/feed/posts/{post.id}/like", data={"liked": "1"})
     db.session.expire_all()
     assert db.session.get(Post, post.id).like_count == 1
+    page = client.get("/feed?tab=mine").get_data(as_text=True)
+    assert 'aria-pressed="true" aria-label="Unlike"' in page  # the feed shows my like
     client.post(f"/feed/posts/{post.id}/like", data={"liked": "0"})
     db.session.expire_all()
     assert db.session.get(Post, post.id).like_count == 0
+    page = client.get("/feed?tab=mine").get_data(as_text=True)
+    assert 'aria-pressed="false" aria-label="Like"' in page
 
 
 def test_threaded_comments_with_timestamps(client, lifter, db):

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Comment, Post, User
 from app.models.types import utcnow
+from app.services import receipts
 
 MAX_DEPTH = 2  # a comment, a reply, a reply to the reply; deeper replies join the last level
 MAX_LENGTH = 1000
@@ -38,7 +39,7 @@ def add(
 ) -> Comment:
     """Save a comment (or a reply to ``parent``); the same client id returns the same comment.
     Raises CommentError for an empty or too long text or a parent on another post."""
-    existing = db.session.scalar(select(Comment).filter_by(user_id=user.id, client_id=client_id))
+    existing = receipts.existing(Comment, user.id, client_id)
     if existing is not None:
         return existing
     seconds, text = split_timestamp(body or "", post.duration_seconds)
@@ -67,8 +68,7 @@ def add(
         )
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()
-        return db.session.scalar(select(Comment).filter_by(user_id=user.id, client_id=client_id))
+        return receipts.after_conflict(Comment, user.id, client_id)
     return comment
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from app.services import accounts, history, planner, profiles
+from app.services import accounts, history, planner, profiles, receipts
 
 DEMO_NAMESPACE = uuid.UUID("6f1c2d4e-9b7a-4c1e-8f3d-2a5b6c7d8e9f")
 
@@ -77,14 +77,11 @@ def _demo_posts(athlete, coach) -> None:
     import tempfile
     from pathlib import Path
 
-    from sqlalchemy import select
-
-    from app.extensions import db
     from app.models import Post
     from app.services import comments, feed, posts, social, video
 
     for client_id, movement, kg, rpe, caption, source in _POSTS:
-        if db.session.scalar(select(Post).filter_by(user_id=athlete.id, client_id=client_id)):
+        if receipts.existing(Post, athlete.id, client_id):
             continue
         with tempfile.TemporaryDirectory() as work:
             clip = Path(work) / "clip.mp4"

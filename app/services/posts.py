@@ -20,7 +20,7 @@ from app.domain.media import NotAVideo
 from app.extensions import db
 from app.models import Post, Upload, User
 from app.models.types import utcnow
-from app.services import video
+from app.services import receipts, video
 from app.storage import scratch_dir, storage
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def create_post(user: User, upload: Upload, details: NewPost, client_id: str) ->
     """Create the post (status 'processing') for a finished upload and hand it to the media
     queue; the same client id returns the same post. Raises UploadError if the upload isn't
     complete."""
-    existing = db.session.scalar(select(Post).filter_by(user_id=user.id, client_id=client_id))
+    existing = receipts.existing(Post, user.id, client_id)
     if existing is not None:
         return existing
     if upload.completed_at is None:
@@ -129,8 +129,7 @@ def create_post(user: User, upload: Upload, details: NewPost, client_id: str) ->
     try:
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()
-        return db.session.scalar(select(Post).filter_by(user_id=user.id, client_id=client_id))
+        return receipts.after_conflict(Post, user.id, client_id)
     dispatch_pending()
     return post
 

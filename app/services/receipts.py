@@ -48,3 +48,15 @@ def stamp(user_id: int, client_id: str, action: str, digest: str) -> None:
         db.session.add(receipt)
     receipt.action, receipt.fingerprint = action, digest
     db.session.flush()
+
+
+def existing(model, user_id: int, client_id: str):
+    """The ``model`` row this user already wrote with ``client_id`` (rows carrying their own
+    unique (user_id, client_id): workouts, sets, posts, comments), else None."""
+    return db.session.scalar(select(model).filter_by(user_id=user_id, client_id=client_id))
+
+
+def after_conflict(model, user_id: int, client_id: str):
+    """Roll back a write that lost a race to the same client id and return the winner's row."""
+    db.session.rollback()
+    return existing(model, user_id, client_id)

@@ -13,7 +13,7 @@ from app.domain import strength
 from app.extensions import db
 from app.models import LiftEstimate, PlanSession, User, Workout, WorkoutSet
 from app.models.types import utcnow
-from app.services import planner
+from app.services import planner, receipts
 
 PLAUSIBLE_ABOVE_E1RM = Decimal("1.15")  # loads beyond 115% of the e1RM need a second look
 
@@ -22,7 +22,7 @@ def start_workout(
     user: User, client_id: str, plan_session: PlanSession | None = None, title: str | None = None
 ) -> Workout:
     """Open a workout (start time now, UTC); the same client id returns the same workout."""
-    existing = db.session.scalar(select(Workout).filter_by(user_id=user.id, client_id=client_id))
+    existing = receipts.existing(Workout, user.id, client_id)
     if existing is not None:
         return existing
     workout = Workout(
@@ -35,8 +35,7 @@ def start_workout(
     try:
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()
-        return db.session.scalar(select(Workout).filter_by(user_id=user.id, client_id=client_id))
+        return receipts.after_conflict(Workout, user.id, client_id)
     return workout
 
 
@@ -71,7 +70,7 @@ def log_set(
     client_id: str,
 ) -> LoggedSet:
     """Store one set (load in kg); a repeated client id returns the set already stored."""
-    existing = db.session.scalar(select(WorkoutSet).filter_by(user_id=user.id, client_id=client_id))
+    existing = receipts.existing(WorkoutSet, user.id, client_id)
     if existing is not None:
         return LoggedSet(existing, replayed=True)
     position = (
@@ -98,11 +97,7 @@ def log_set(
     try:
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()
-        entry = db.session.scalar(
-            select(WorkoutSet).filter_by(user_id=user.id, client_id=client_id)
-        )
-        return LoggedSet(entry, replayed=True)
+        return LoggedSet(receipts.after_conflict(WorkoutSet, user.id, client_id), replayed=True)
     return LoggedSet(entry, replayed=False)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request, url_for
 from webassets import Bundle, Environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,8 @@ def init_app(app: Flask) -> None:
     def inject_asset_urls():
         return {"asset_urls": asset_urls}
 
+    app.jinja_env.globals["static_url"] = static_url  # a global: macros can use it too
+
 
 def asset_urls(name: str) -> list[str]:
     """URLs of the built bundle ``name`` ('js' or 'css'), building it first if allowed.
@@ -62,6 +64,16 @@ def asset_urls(name: str) -> list[str]:
     if name not in cache:
         cache[name] = env[name].urls()
     return cache[name]
+
+
+def static_url(filename: str) -> str:
+    """url_for('static', filename=...), remembered per script root: a page draws the icon
+    sprite a dozen times and the URL never changes while the process runs."""
+    cache = current_app.extensions.setdefault("static_urls", {})
+    key = (request.script_root, filename)
+    if key not in cache:
+        cache[key] = url_for("static", filename=filename)
+    return cache[key]
 
 
 def build(app: Flask) -> list[str]:

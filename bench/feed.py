@@ -122,7 +122,7 @@ def gunicorn_ratio(url: str, seconds: float = 5.0, clients: int = 8) -> None:
             "--chdir",
             str(ROOT / "bench"),
             "--workers",
-            "2",
+            os.environ.get("BENCH_WORKERS", "2"),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -133,7 +133,7 @@ def gunicorn_ratio(url: str, seconds: float = 5.0, clients: int = 8) -> None:
     try:
         for _ in range(100):
             try:
-                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)

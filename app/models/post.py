@@ -80,6 +80,11 @@ class Post(db.Model):
     author = relationship("User")
 
     @property
+    def author_name(self) -> str:
+        """The author's display name (feed rows carry it as a column of the same name)."""
+        return self.author.display_name
+
+    @property
     def is_ready(self) -> bool:
         return self.status == "ready"
 

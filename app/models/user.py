@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.extensions import db
 from app.models.types import UtcDateTime, utcnow
@@ -36,6 +36,12 @@ class User(UserMixin, db.Model):
 
     profile = relationship("AthleteProfile", back_populates="user", uselist=False)
     identities = relationship("OidcIdentity", back_populates="user")
+    # Counted in the same query when the signed-in user is loaded (web.auth.load_user);
+    # None when the user came from anywhere else.
+    unread_notifications: Mapped[int | None] = query_expression()
+    # Whether the athlete profile is complete, also counted there: most pages need only this
+    # from the profile, which then loads on first use.
+    onboarded: Mapped[bool | None] = query_expression()
 
     @property
     def is_coach(self) -> bool:
@@ -43,7 +49,11 @@ class User(UserMixin, db.Model):
 
     @property
     def needs_onboarding(self) -> bool:
-        return self.role == "athlete" and (self.profile is None or not self.profile.is_complete)
+        if self.role != "athlete":
+            return False
+        if self.onboarded is not None:
+            return not self.onboarded
+        return self.profile is None or not self.profile.is_complete
 
 
 class OidcIdentity(db.Model):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
+from sqlalchemy import Integer
+
 from app.models import Post, User
 from app.services import social
 
@@ -34,33 +38,48 @@ def can_view_post(viewer: User | None, post: Post, grants: dict[int, str] | None
     return True
 
 
-def visible_posts(viewer_id: int | None, grants: dict[int, str] | None = None):
+def visible_posts(signed_in: bool):
     """The SQL form of can_view_post, for feed queries (same rules, evaluated in the database).
 
-    Grants are checked here in Python (signatures) and passed in as the feed owners they open.
+    Built once per shape and reused, so a feed page does not rebuild (and re-key) the whole
+    expression: the viewer and the grants come in as bound parameters at execution time,
+    ``viewer_id`` (int) and ``opened`` (the feed owner ids whose passcode grants the visitor
+    holds, checked in Python by social.grant_valid). Signed out (``signed_in`` false) only
+    ``opened`` is used.
     """
-    from sqlalchemy import and_, false, or_, select
+    return _visible_posts(bool(signed_in))
+
+
+@functools.cache
+def _visible_posts(signed_in: bool):
+    from sqlalchemy import and_, bindparam, false, or_, select
 
     from app.models import AthleteProfile, CoachLink, Follow
 
+    viewer_id = bindparam("viewer_id", type_=Integer)
+    opened = bindparam("opened", expanding=True, type_=Integer)
     protected = select(AthleteProfile.user_id).filter(
         AthleteProfile.feed_visibility == "passcode", AthleteProfile.feed_passcode_hash.is_not(None)
     )
-    followed = (
-        select(Follow.followee_id).filter(Follow.follower_id == viewer_id) if viewer_id else None
-    )
-    opened = [owner for owner, token in (grants or {}).items() if social.grant_valid(owner, token)]
-    own = Post.user_id == viewer_id if viewer_id else false()
-    is_followed = Post.user_id.in_(followed) if followed is not None else false()
+    if signed_in:
+        own = Post.user_id == viewer_id
+        is_followed = Post.user_id.in_(
+            select(Follow.followee_id).filter(Follow.follower_id == viewer_id)
+        )
+        coached = Post.user_id.in_(
+            select(CoachLink.athlete_id).filter(CoachLink.coach_id == viewer_id)
+        )
+    else:
+        own = is_followed = coached = false()
     public = and_(
         Post.visibility == "public",
         or_(Post.user_id.not_in(protected), is_followed, Post.user_id.in_(opened)),
     )
     for_followers = and_(Post.visibility == "followers", is_followed)
-    coached = (
-        Post.user_id.in_(select(CoachLink.athlete_id).filter(CoachLink.coach_id == viewer_id))
-        if viewer_id
-        else false()
-    )
     for_coach = and_(coached, Post.visibility != "private")
     return or_(own, and_(Post.status == "ready", or_(public, for_followers, for_coach)))
+
+
+def opened_feeds(grants: dict[int, str] | None) -> list[int]:
+    """The feed owners whose passcode grant (owner id -> signed token) is still valid."""
+    return [owner for owner, token in (grants or {}).items() if social.grant_valid(owner, token)]

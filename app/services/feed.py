@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, or_, select, tuple_, update
+from sqlalchemy import Integer, bindparam, delete, exists, false, or_, select, tuple_, update
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Follow, Like, Post, User
@@ -19,7 +20,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class FeedPage:
-    posts: list[Post]
+    posts: list[Row]  # the posts columns plus author_name and liked (see _page_statement)
     liked: set[int]  # ids of the posts on this page the viewer likes
     next_cursor: str | None  # None on the last page
 
@@ -58,30 +59,59 @@ def page(
 
     Keyset pagination: rows strictly after the cursor in (created_at DESC, id DESC) order,
     so equal timestamps and posts added while scrolling never repeat or skip a row.
-    Two queries whatever the page size: the posts with their authors, and the viewer's likes.
+    One query whatever the page size: the posts with their authors and the viewer's likes.
     """
     viewer_id = viewer.id if viewer is not None and viewer.is_authenticated else None
+    position = decode_cursor(cursor)
+    statement = _page_statement(scope, viewer_id is not None, position is not None)
+    after_at, after_id = position or (None, None)
+    rows = db.session.execute(
+        statement,
+        {
+            "viewer_id": viewer_id,
+            "author_id": author_id,
+            "opened": access.opened_feeds(grants),
+            "after_at": after_at,
+            "after_id": after_id,
+            "limit": limit + 1,
+        },
+    ).all()
+    shown = rows[:limit]
+    return FeedPage(
+        shown,
+        {post.id for post in shown if post.liked},
+        encode_cursor(shown[-1]) if len(rows) > limit else None,
+    )
+
+
+@functools.cache
+def _page_statement(scope: str, signed_in: bool, after_cursor: bool):
+    """The feed query for one shape, built once; everything that varies is bound at execution
+    (see page). Rows, not ORM objects (a third of the cost): every posts column, the
+    author's ``author_name`` and whether the viewer ``liked`` it."""
+    viewer_id = bindparam("viewer_id", type_=Integer)
+    liked = (
+        exists().where(Like.post_id == Post.id, Like.user_id == viewer_id) if signed_in else false()
+    )
     query = (
-        select(Post)
-        .options(joinedload(Post.author))
-        .filter(access.visible_posts(viewer_id, grants))
+        select(*Post.__table__.c, User.display_name.label("author_name"), liked.label("liked"))
+        .join(User, User.id == Post.user_id)
+        .filter(access.visible_posts(signed_in))
     )
     if scope == "mine":
         query = query.filter(Post.user_id == viewer_id)
     elif scope == "athlete":
-        query = query.filter(Post.user_id == author_id)
+        query = query.filter(Post.user_id == bindparam("author_id", type_=Integer))
     elif scope == "following":
         followed = select(Follow.followee_id).filter(Follow.follower_id == viewer_id)
         query = query.filter(or_(Post.user_id == viewer_id, Post.user_id.in_(followed)))
-    position = decode_cursor(cursor)
-    if position is not None:
-        query = query.filter(tuple_(Post.created_at, Post.id) < tuple_(*position))
-    rows = db.session.scalars(
-        query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)
-    ).all()
-    shown = rows[:limit]
-    liked = liked_ids(viewer_id, [p.id for p in shown])
-    return FeedPage(shown, liked, encode_cursor(shown[-1]) if len(rows) > limit else None)
+    if after_cursor:
+        after = tuple_(
+            bindparam("after_at", type_=Post.created_at.type),
+            bindparam("after_id", type_=Integer),
+        )
+        query = query.filter(tuple_(Post.created_at, Post.id) < after)
+    return query.order_by(Post.created_at.desc(), Post.id.desc()).limit(bindparam("limit"))
 
 
 def liked_ids(viewer_id: int | None, post_ids: list[int]) -> set[int]:

@@ -1,8 +1,9 @@
 from flask import Blueprint
-from sqlalchemy.orm import joinedload
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import with_expression
 
 from app.extensions import db, login_manager
-from app.models import User
+from app.models import AthleteProfile, Notification, User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -15,8 +16,24 @@ login_manager.login_message_category = "info"
 def load_user(user_id: str):
     if not user_id.isdigit():
         return None
-    # The profile comes in the same query: every page asks whether onboarding is done.
-    return db.session.get(User, int(user_id), options=[joinedload(User.profile)])
+    # One query for what every page needs: the user, whether onboarding is done and the
+    # bell's unread count (the profile itself loads when a page uses it).
+    return db.session.get(User, int(user_id), options=_SIGNED_IN_USER)
+
+
+_SIGNED_IN_USER = [
+    with_expression(
+        User.onboarded,
+        exists().where(AthleteProfile.user_id == User.id, AthleteProfile.completed_at.is_not(None)),
+    ),
+    with_expression(
+        User.unread_notifications,
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .scalar_subquery(),
+    ),
+]
 
 
 from app.web.auth import routes  # noqa: E402,F401

@@ -19,7 +19,8 @@ from app.web.notifications import bp
 @login_required
 def index():
     if jobs.in_process():
-        reminders.deliver_due(current_user)  # no worker on a laptop: deliver what is due
+        if reminders.deliver_due(current_user):  # no worker on a laptop: deliver what is due
+            db.session.expire(current_user._get_current_object(), ["unread_notifications"])
     items = db.session.scalars(
         select(Notification)
         .filter_by(user_id=current_user.id)
@@ -42,8 +43,11 @@ def mark_read():
 
 
 def unread_count() -> int:
+    """The bell's count: counted when the user was loaded, else one query."""
     if not current_user.is_authenticated:
         return 0
+    if current_user.unread_notifications is not None:
+        return current_user.unread_notifications
     return db.session.scalar(
         select(func.count())
         .select_from(Notification)

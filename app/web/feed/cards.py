@@ -1,0 +1,53 @@
+"""Post cards rendered once and reused: a feed page is ten cards that look the same to every
+viewer but for the like toggle, the viewer's unit and the CSRF token.
+
+``post_card`` is a memo of the ``post_card`` macro in feed/_cards.html over everything the
+card shows (so it can never show stale data: a changed count or caption is a different key),
+with the CSRF token punched in per request. Per process, bounded, oldest out first.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from app.models import Post
+from app.web.filters import ago
+
+CAPACITY = 4096
+_HOLE = "\x00csrf\x00"  # never in rendered HTML: security.py rejects NUL bytes in input
+
+
+def post_card(post: Post, liked: bool) -> Markup:
+    """The card for ``post`` as the signed-in viewer sees it (``liked``: they like it)."""
+    key = (
+        post.id,
+        post.status,
+        post.user_id,
+        post.author_name,
+        ago(post.created_at),
+        post.movement,
+        post.load_kg,
+        post.rpe,
+        post.width,
+        post.height,
+        post.error,
+        post.caption,
+        post.like_count,
+        post.comment_count,
+        post.visibility,
+        bool(liked),
+        getattr(current_user, "mass_unit", None),
+        request.script_root,
+    )
+    cache = current_app.extensions.setdefault("post_cards", {})
+    html = cache.get(key)
+    if html is None:
+        macro = current_app.jinja_env.get_template("feed/_cards.html").module.post_card
+        html = str(macro(post, liked, _HOLE))
+        if len(cache) >= CAPACITY:
+            del cache[next(iter(cache))]
+        cache[key] = html
+    return Markup(html.replace(_HOLE, generate_csrf()))

@@ -39,14 +39,19 @@ def init_app(app: Flask) -> None:
     @click.option("--forever", is_flag=True, help="Keep relaying every --every seconds.")
     @click.option("--every", default=30, show_default=True, help="Seconds between runs.")
     def relay(forever, every):
-        """Hand scheduled reminders written to the database over to RQ."""
+        """Hand work recorded in the database over to RQ: due reminders, videos waiting for
+        processing and outbox events (coach replies, workout comments)."""
         import time
 
-        from app.services import reminders
+        from app.services import events, posts, reminders
 
         while True:
-            handed = reminders.dispatch_pending()
-            click.echo(f"relayed {handed} reminder(s)")
+            counts = (
+                reminders.dispatch_pending(),
+                posts.dispatch_pending(),
+                events.dispatch_pending(),
+            )
+            click.echo("relayed {} reminder(s), {} video(s), {} event(s)".format(*counts))
             if not forever:
                 return
             time.sleep(every)

@@ -83,6 +83,12 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET"),
         "OIDC_PROVIDER_NAME": os.environ.get("OIDC_PROVIDER_NAME", "your club account"),
         "OIDC_TIMEOUT_SECONDS": float(os.environ.get("OIDC_TIMEOUT_SECONDS", "5")),
+        # AI coach: any OpenAI-compatible chat completions endpoint (Ollama, vLLM, LiteLLM ...).
+        "LLM_BASE_URL": os.environ.get("LLM_BASE_URL") or None,  # e.g. http://127.0.0.1:11434/v1
+        "LLM_API_KEY": os.environ.get("LLM_API_KEY"),
+        "LLM_MODEL": os.environ.get("LLM_MODEL"),
+        "LLM_TIMEOUT_SECONDS": float(os.environ.get("LLM_TIMEOUT_SECONDS", "20")),
+        "LLM_MAX_RETRIES": int(os.environ.get("LLM_MAX_RETRIES", "2")),
     }
     if env == "test":
         config.update(TESTING=True)

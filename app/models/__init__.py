@@ -1,6 +1,9 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
+from app.models.ai import AiExchange, PromptTemplate
+from app.models.message import AttemptPin, Block, Conversation, Message
 from app.models.notification import Notification, Reminder
+from app.models.outbox import OutboxEvent
 from app.models.post import Comment, Follow, Like, Post, Upload
 from app.models.profile import AthleteProfile
 from app.models.receipt import WriteReceipt
@@ -16,6 +19,13 @@ from app.models.training import (
 from app.models.user import CoachLink, OidcIdentity, User
 
 __all__ = [
+    "AiExchange",
+    "AttemptPin",
+    "Block",
+    "Conversation",
+    "Message",
+    "OutboxEvent",
+    "PromptTemplate",
     "AthleteProfile",
     "CoachLink",
     "Comment",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.extensions import db
@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The AI coach ("Coach") is a system user: it cannot sign in and never onboards.
+    is_system: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     profile = relationship("AthleteProfile", back_populates="user", uselist=False)
     identities = relationship("OidcIdentity", back_populates="user")

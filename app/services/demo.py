@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
+
+from app.extensions import db
 from app.services import accounts, history, planner, profiles, receipts
 
 DEMO_NAMESPACE = uuid.UUID("6f1c2d4e-9b7a-4c1e-8f3d-2a5b6c7d8e9f")
@@ -46,7 +49,9 @@ def seed() -> list[DemoLogin]:
         "location": "Leeds",
     }
     planner.save_meet(athlete, meet, str(uuid.uuid5(DEMO_NAMESPACE, "meet")), today)
-    _demo_posts(athlete, accounts.find_by_email(COACH.email))
+    coach = accounts.find_by_email(COACH.email)
+    _demo_posts(athlete, coach)
+    _demo_messages(athlete, coach, today)
     return [COACH, ATHLETE]
 
 
@@ -279,3 +284,39 @@ def demo_history_csv(before) -> str:
                         )
                     )
     return out.getvalue()
+
+
+def _demo_messages(athlete, coach, today) -> None:
+    """A chat between the athlete and their coach with pinned attempts (the planner's
+    selection), and a question to the AI coach with its reply."""
+    from app.models import OutboxEvent
+    from app.services import coach_ai, events, messaging
+
+    chat = messaging.conversation_between(athlete, coach)
+    lines = (
+        (coach, "How did the heavy single feel today?"),
+        (athlete, "Moved well, RPE 8.5. Knee a bit tight on the walkout."),
+        (coach, "Good. I pinned the attempts we talked about: opener stays conservative."),
+    )
+    for number, (sender, text) in enumerate(lines, start=1):
+        messaging.send(sender, chat, text, f"demo-dm-{number}")
+    meet = planner.active_meet(athlete, today)
+    chosen = planner.projected_attempts(athlete, meet, today) if meet else {}
+    if chosen:
+        attempts = {
+            lift: [f"{kg.normalize():f}" for kg in picked.as_tuple()]
+            for lift, picked in chosen.items()
+        }
+        messaging.pin_attempts(coach, chat, attempts, "demo-pin-1")
+    ai_chat = messaging.conversation_between(athlete, coach_ai.coach_user())
+    asked = messaging.send(
+        athlete,
+        ai_chat,
+        "How is my squat trending, and should I change Friday's top single?",
+        "demo-dm-ai-1",
+    )
+    for event in db.session.scalars(
+        select(OutboxEvent).filter(OutboxEvent.done_at.is_(None))
+    ).all():
+        if event.payload.get("message_id") == asked.id:
+            events.handle(event.id)  # answered now even when no worker runs yet

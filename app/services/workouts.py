@@ -13,7 +13,7 @@ from app.domain import strength
 from app.extensions import db
 from app.models import LiftEstimate, PlanSession, User, Workout, WorkoutSet
 from app.models.types import utcnow
-from app.services import planner, receipts
+from app.services import events, planner, receipts
 
 PLAUSIBLE_ABOVE_E1RM = Decimal("1.15")  # loads beyond 115% of the e1RM need a second look
 
@@ -168,7 +168,10 @@ def complete_workout(
                         + (f" @ {top.rpe.normalize():f}" if top.rpe else ""),
                     )
                 )
+        # the AI coach comments on it: recorded with the workout, relayed after the commit
+        events.record("workout.completed", {"workout_id": workout.id, "user_id": user.id})
         db.session.commit()
+        events.relay_soon()
         return summary
     return summarise(workout, previous)
 

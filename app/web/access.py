@@ -27,3 +27,13 @@ def plan_session_or_404(session_id: int):
     if session is None or session.plan.user_id != current_user.id:
         abort(404)
     return session
+
+
+def conversation_or_404(conversation_id: int):
+    """A conversation the signed-in user is in, else 404 (strangers learn nothing)."""
+    from app.models import Conversation
+
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None or not conversation.includes(current_user.id):
+        abort(404)
+    return conversation

@@ -167,6 +167,17 @@ def make_user(email: str | None = None, password: str = "correct horse battery",
     return user
 
 
+def make_athlete(email: str | None = None, **overrides):
+    """A committed athlete who has finished onboarding (a profile marked complete)."""
+    from app.models import AthleteProfile
+    from app.models.types import utcnow
+
+    user = make_user(email, **overrides)
+    _db.session.add(AthleteProfile(user_id=user.id, completed_at=utcnow()))
+    _db.session.commit()
+    return user
+
+
 def login(client, email: str, password: str = "correct horse battery"):
     return client.post("/auth/sign-in", data={"email": email, "password": password})
 

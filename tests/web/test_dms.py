@@ -1,0 +1,130 @@
+"""The messages pages: starting a chat, sending (plain and htmx), live polling, pins, and
+strangers kept out of other people's conversations."""
+
+import re
+
+from sqlalchemy import func, select
+
+from app.models import Conversation, Message
+from app.services import messaging, social
+from tests.conftest import form_client_id, login, make_athlete, make_user
+
+
+def linked():
+    coach = make_user(role="coach", display_name="Dana Reyes")
+    athlete = make_athlete(display_name="Sam Okafor")
+    social.link_coach(coach, athlete)
+    return coach, athlete
+
+
+def open_chat(client, other) -> str:
+    response = client.post(f"/messages/with/{other.id}")
+    assert response.status_code == 303
+    return response.headers["Location"]
+
+
+def test_athlete_messages_their_coach_and_the_inbox_counts_unread(client, db):
+    coach, athlete = linked()
+    login(client, athlete.email)
+    chat_url = open_chat(client, coach)
+    page = client.get(chat_url).get_data(as_text=True)
+    client_id = form_client_id(page)
+    sent = client.post(chat_url, data={"client_id": client_id, "body": "Opener 200 kg?"})
+    assert sent.status_code == 303
+    again = client.post(chat_url, data={"client_id": client_id, "body": "Opener 200 kg?"})
+    assert again.status_code == 303  # a double tap sends once
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 1
+    client.post("/auth/sign-out")
+    login(client, coach.email)
+    inbox = client.get("/messages").get_data(as_text=True)
+    assert "Sam Okafor" in inbox and "Opener 200 kg?" in inbox
+    assert 'aria-label="1 unread"' in inbox
+    client.get(chat_url)
+    assert 'aria-label="1 unread"' not in client.get("/messages").get_data(as_text=True)
+
+
+def test_htmx_send_and_live_poll(client, htmx_client, db):
+    coach, athlete = linked()
+    login(htmx_client, athlete.email)
+    chat_url = open_chat(htmx_client, coach)
+    page = htmx_client.get(chat_url, headers={"HX-Boosted": "true"}).get_data(as_text=True)
+    live = re.search(r'hx-get="([^"]+/live[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert htmx_client.get(live).status_code == 204  # nothing new
+    response = htmx_client.post(
+        chat_url, data={"client_id": form_client_id(page), "body": "<b>bold</b> claim"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "&lt;b&gt;bold&lt;/b&gt; claim" in html  # escaped, never markup
+    assert 'id="composer"' in html and 'hx-swap-oob="true"' in html
+    assert form_client_id(html) != form_client_id(page)  # a fresh id for the next message
+    conversation = db.session.scalar(select(Conversation))
+    messaging.send(coach, conversation, "Yes, 200.", "coach-1")
+    polled = htmx_client.get(live)
+    assert polled.status_code == 200 and "Yes, 200." in polled.get_data(as_text=True)
+    empty = htmx_client.post(chat_url, data={"client_id": form_client_id(html), "body": "  "})
+    assert empty.status_code == 422
+    assert "Write a message" in empty.get_data(as_text=True)
+
+
+def test_pinning_attempts_from_the_chat(client, db):
+    coach, athlete = linked()
+    login(client, coach.email)
+    chat_url = open_chat(client, athlete)
+    page = client.get(chat_url).get_data(as_text=True)
+    pin_id = re.search(
+        r'<form method="post" action="[^"]+/pin">.*?name="client_id"[^>]*value="([^"]+)"',
+        page,
+        re.S,
+    ).group(1)
+    bad = client.post(
+        chat_url + "/pin",
+        data={
+            "client_id": pin_id,
+            "squat_opener": "210",
+            "squat_second": "200",
+            "squat_third": "220",
+        },
+        follow_redirects=True,
+    )
+    assert "each attempt must be heavier" in bad.get_data(as_text=True)
+    client.post(
+        chat_url + "/pin",
+        data={
+            "client_id": pin_id,
+            "squat_opener": "200",
+            "squat_second": "210",
+            "squat_third": "217.5",
+        },
+    )
+    shown = client.get(chat_url).get_data(as_text=True)
+    assert 'id="pinned"' in shown and "217.5 kg" in shown
+    client.post("/auth/sign-out")
+    login(client, athlete.email)
+    assert "217.5 kg" in client.get("/messages").get_data(as_text=True)  # one tap away
+
+
+def test_strangers_cannot_read_or_post_to_a_conversation(client, db):
+    coach, athlete = linked()
+    conversation = messaging.conversation_between(athlete, coach)
+    messaging.send(athlete, conversation, "private plan talk", "p-1")
+    stranger = make_athlete(display_name="Stranger")
+    login(client, stranger.email)
+    base = f"/messages/{conversation.id}"
+    assert client.get(base).status_code == 404
+    assert client.get(base + "/live").status_code == 404
+    assert client.post(base, data={"client_id": "x", "body": "hi"}).status_code == 404
+    assert client.post(base + "/pin", data={}).status_code == 404
+    assert client.post(base + "/unpin").status_code == 404
+    assert client.post(base + "/block").status_code == 404
+    refused = client.post(f"/messages/with/{athlete.id}", follow_redirects=True)
+    assert "follow each other" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Conversation)) == 1
+    assert "private plan talk" not in client.get("/messages").get_data(as_text=True)
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, db):
+    coach, athlete = linked()
+    conversation = messaging.conversation_between(athlete, coach)
+    response = client.get(f"/messages/{conversation.id}")
+    assert response.status_code == 302 and "/auth/sign-in" in response.headers["Location"]

@@ -47,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.web.ai import bp as ai_bp
     from app.web.api import bp as api_bp
     from app.web.auth import bp as auth_bp
     from app.web.dms import bp as dms_bp
@@ -65,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
         media_bp,
         planner_bp,
         dms_bp,
+        ai_bp,
         tools_bp,
         api_bp,
         notifications_bp,

@@ -37,3 +37,20 @@ def conversation_or_404(conversation_id: int):
     if conversation is None or not conversation.includes(current_user.id):
         abort(404)
     return conversation
+
+
+def role_required(*roles: str):
+    """A view only users with one of ``roles`` reach; everyone else gets 404 (the page's
+    existence is nobody else's business). Use under @login_required."""
+    import functools
+
+    def decorate(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            if current_user.role not in roles or current_user.is_system:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate

@@ -48,9 +48,7 @@ def test_chat_with_the_coach_pins_attempts_and_coach_ai_comments(
         )
         coach_page.get_by_label("Message").fill("Yes. Keep the opener; we'll adjust the third.")
         coach_page.get_by_role("button", name="Send").click()
-        expect(page.locator(".message.theirs")).to_contain_text(
-            "Keep the opener", timeout=5_000
-        )
+        expect(page.locator(".message.theirs")).to_contain_text("Keep the opener", timeout=5_000)
         expect(page.locator(".message.mine .message-meta")).to_contain_text("Seen")
         coach_page.screenshot(path=screenshots / "chat-coach.png")
     finally:

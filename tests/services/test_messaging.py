@@ -173,7 +173,10 @@ def test_pins_keep_their_history(db):
         ({}, "at least one lift"),
         ({"bench_opener": "140", "bench_second": "135", "bench_third": "150"}, "heavier"),
         ({"bench_opener": "140", "bench_second": "", "bench_third": "150"}, "Bench second"),
-        ({"deadlift_opener": "x", "deadlift_second": "1", "deadlift_third": "2"}, "Deadlift opener"),
+        (
+            {"deadlift_opener": "x", "deadlift_second": "1", "deadlift_third": "2"},
+            "Deadlift opener",
+        ),
     ],
 )
 def test_bad_attempts_are_refused_with_the_field_named(values, error):

@@ -52,8 +52,13 @@ def display_mass(kg: Decimal | int | str | None, unit: str, places: int = 1) -> 
     """
     if kg is None:
         return ""
+    return f"{mass_number(kg, unit, places)} {unit}"
+
+
+def mass_number(kg: Decimal | int | str, unit: str, places: int = 1) -> str:
+    """The number display_mass shows, without the unit (for tables headed by it): '183.7'."""
     value = from_kg(kg, unit).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-    return f"{plain(value)} {unit}"
+    return plain(value)
 
 
 def plain(value: Decimal | int | str) -> str:

@@ -17,13 +17,16 @@ def can_view_post(viewer: User | None, post: Post, grants: dict[int, str] | None
     The owner always may. Otherwise the post must be ready, and: 'private' is the owner's
     alone; the athlete's coach sees everything else; 'coach' is for the coach only;
     'followers' is for people who follow the author; 'public' is for everyone, except that a
-    feed behind a passcode needs a follow or a valid grant first.
+    feed behind a passcode needs a follow or a valid grant first. 'message' (a photo or video
+    attached to a direct message) is for the two people in that conversation only.
     """
     viewer_id = (
         viewer.id if viewer is not None and getattr(viewer, "is_authenticated", False) else None
     )
     if viewer_id == post.user_id:
         return True
+    if post.visibility == "message":  # an attachment: the two people in that chat only
+        return post.status == "ready" and _in_chat_with(viewer_id, post)
     if post.status != "ready" or post.visibility == "private":
         return False
     if social.coaches(viewer_id, post.user_id):
@@ -36,6 +39,28 @@ def can_view_post(viewer: User | None, post: Post, grants: dict[int, str] | None
     if social.is_protected(post.user_id):
         return following or social.grant_valid(post.user_id, (grants or {}).get(post.user_id))
     return True
+
+
+def _in_chat_with(viewer_id: int | None, post: Post) -> bool:
+    from sqlalchemy import or_, select
+
+    from app.extensions import db
+    from app.models import Conversation, Message
+
+    if not viewer_id:
+        return False
+    return (
+        db.session.scalar(
+            select(Message.id)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .filter(
+                Message.post_id == post.id,
+                or_(Conversation.user_low_id == viewer_id, Conversation.user_high_id == viewer_id),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def visible_posts(signed_in: bool):
@@ -62,7 +87,7 @@ def _visible_posts(signed_in: bool):
         AthleteProfile.feed_visibility == "passcode", AthleteProfile.feed_passcode_hash.is_not(None)
     )
     if signed_in:
-        own = Post.user_id == viewer_id
+        own = and_(Post.user_id == viewer_id, Post.visibility != "message")  # not in feeds
         is_followed = Post.user_id.in_(
             select(Follow.followee_id).filter(Follow.follower_id == viewer_id)
         )

@@ -150,6 +150,22 @@ def send(
     return message
 
 
+def attach(sender: User, stream, filename: str | None, length: int, client_id: str) -> int:
+    """Store a photo or video for a message and hand it to the media pipeline (a post with
+    visibility 'message', seen only by the two people in the chat); returns the post id.
+    Idempotent by the message's ``client_id``. Raises posts.UploadError (empty, too large)."""
+    from app.services import posts
+
+    upload = posts.upload_whole(sender, stream, filename, length)
+    details = posts.NewPost("other", None, None, None, "message")
+    return posts.create_post(sender, upload, details, f"dm:{client_id}").id
+
+
+def existing(sender: User, client_id: str) -> Message | None:
+    """The message ``sender`` already sent with ``client_id``, if any."""
+    return _by_client_id(sender.id, client_id)
+
+
 def _by_client_id(sender_id: int, client_id: str) -> Message | None:
     return db.session.scalar(select(Message).filter_by(sender_id=sender_id, client_id=client_id))
 
@@ -267,15 +283,22 @@ def _exists_before(conversation: Conversation, message: Message) -> bool:
 
 
 def signature(conversation: Conversation, since: tuple[datetime, int] | None) -> str:
-    """Changes whenever what a chat shows from ``since`` on changes (a new message, or the
-    other side read further): the poll answers 'nothing new' while it stays the same."""
-    query = select(func.count(Message.id), func.max(Message.id)).filter(
-        Message.conversation_id == conversation.id
+    """Changes whenever what a chat shows from ``since`` on changes (a new message, an
+    attachment done processing, or the other side read further): the poll answers 'nothing
+    new' while it stays the same."""
+    from app.models import Post
+
+    ready = func.count(Post.id).filter(Post.status != "processing")
+    query = (
+        select(func.count(Message.id), func.max(Message.id), ready)
+        .outerjoin(Post, Post.id == Message.post_id)
+        .filter(Message.conversation_id == conversation.id)
     )
     if since is not None:
         query = query.filter(tuple_(Message.created_at, Message.id) >= tuple_(*since))
-    count, newest = db.session.execute(query).one()
-    return f"{count}.{newest or 0}.{conversation.low_read_id}.{conversation.high_read_id}"
+    count, newest, processed = db.session.execute(query).one()
+    reads = f"{conversation.low_read_id}.{conversation.high_read_id}"
+    return f"{count}.{newest or 0}.{processed}.{reads}"
 
 
 # Pinned attempts ---------------------------------------------------------------------------

@@ -96,6 +96,25 @@ def append_chunk(upload: Upload, offset: int, chunk) -> int:
     return upload.offset
 
 
+def upload_whole(user: User, stream, filename: str | None, declared_length: int) -> Upload:
+    """A file sent whole in one request (a form post without JavaScript, or a message
+    attachment), stored where the worker finds it. ``declared_length``: the request's
+    Content-Length, an upper bound checked against the size limit before reading. The stream
+    is read to the end and closed. Raises UploadError (too large, empty)."""
+    upload = create_upload(user, declared_length, filename)
+    try:
+        received = append_chunk(upload, 0, stream)
+    finally:
+        stream.close()  # read to the end; a large form part is a temporary file
+    if received == 0:
+        raise UploadError("The file is empty.")
+    upload.length = received  # the form's own bytes made the declared length larger
+    storage().put(_upload_key(upload.id), scratch_path(upload.id), move=True)
+    upload.completed_at = utcnow()
+    db.session.commit()
+    return upload
+
+
 @dataclass(frozen=True)
 class NewPost:
     movement: str
@@ -164,6 +183,38 @@ def dispatch_pending() -> int:
     return handed
 
 
+PHOTO_MAX_SIDE = 2048  # px: sharp on any phone, a few hundred kB as JPEG
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "MPO")
+
+
+def _photo_renditions(source: Path, work: Path, post_id: int):
+    """When ``source`` is a photo: an upright (EXIF orientation applied), metadata-free JPEG
+    and WebP at most PHOTO_MAX_SIDE px, written in ``work``; returns (storage keys, (width,
+    height)). None for anything that is not a photo (videos go to ffmpeg). Pillow's
+    decompression-bomb guard stays on: a bomb raises and the post fails cleanly."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(source) as image:
+            if image.format not in PHOTO_FORMATS:
+                return None
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+    except UnidentifiedImageError:
+        return None
+    except (OSError, Image.DecompressionBombError) as error:
+        raise NotAVideo(f"That photo couldn't be read ({error}).") from None
+    upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    upright.save(work / "photo.jpg", "JPEG", quality=85, optimize=True)  # no EXIF, no GPS
+    upright.save(work / "poster.webp", "WEBP", quality=80)
+    upright.save(work / "poster.jpg", "JPEG", quality=85)
+    keys = {
+        "photo": f"posts/{post_id}/photo.jpg",
+        "poster_webp": f"posts/{post_id}/poster.webp",
+        "poster_jpeg": f"posts/{post_id}/poster.jpg",
+    }
+    return keys, upright.size
+
+
 def process(post_id: int) -> str:
     """The job: probe, transcode, poster, store. A file that isn't a usable video fails the
     post with a message for its owner; a transient error is raised so RQ retries. Safe to run
@@ -180,6 +231,16 @@ def process(post_id: int) -> str:
             if not post.upload_id or not storage().exists(_upload_key(post.upload_id)):
                 raise NotAVideo("The upload is missing.")
             storage().fetch(_upload_key(post.upload_id), source)
+            photo = _photo_renditions(source, work, post.id)
+            if photo is not None:  # a photo attached to a message
+                keys, size = photo
+                for key in keys.values():
+                    storage().put(key, work / Path(key).name)
+                post.media, (post.width, post.height) = keys, size
+                post.status, post.error = "ready", None
+                db.session.commit()
+                storage().delete(_upload_key(post.upload_id))
+                return "ready"
             info = video.probe(source)
             if info.duration > current_app.config["MAX_VIDEO_SECONDS"]:
                 raise NotAVideo(

@@ -18,6 +18,15 @@ def mass(kg, unit: str | None = None, places: int = 1) -> str:
     return units.display_mass(kg, unit, places)
 
 
+def mass_number(kg, unit: str | None = None, places: int = 1) -> str:
+    """A stored kg value as a number in ``unit`` or the signed-in user's unit, no unit."""
+    if kg is None:
+        return ""
+    if unit is None:
+        unit = getattr(current_user, "mass_unit", None) or "kg"
+    return units.mass_number(kg, unit, places)
+
+
 def height(cm, unit: str | None = None) -> str:
     if cm is None:
         return ""
@@ -84,6 +93,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(ago)
     app.add_template_filter(clock)
     app.add_template_filter(mass)
+    app.add_template_filter(mass_number)
     app.add_template_filter(rpe)
     app.add_template_filter(localtime)
     app.add_template_filter(height)

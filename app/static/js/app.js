@@ -154,7 +154,26 @@
   }
   setInterval(tickRestTimers, 1000);
 
-  document.addEventListener("DOMContentLoaded", function () { detectTimeZone(document); tickRestTimers(); });
+  // Chats open at the newest message and follow new ones, unless the reader scrolled up.
+  var chatPinnedToEnd = true;
+  function scrollChatToEnd(force) {
+    var live = document.getElementById("live");
+    if (!live || !(force || chatPinnedToEnd)) return;
+    window.scrollTo(0, document.documentElement.scrollHeight);  // the composer follows
+  }
+  window.addEventListener("scroll", function () {
+    if (!document.getElementById("live")) return;
+    var slack = document.documentElement.scrollHeight - window.innerHeight - window.scrollY;
+    chatPinnedToEnd = slack < 160;
+  }, { passive: true });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "live") scrollChatToEnd(false);
+  });
+  document.addEventListener("htmx:load", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "composer") scrollChatToEnd(true);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { detectTimeZone(document); tickRestTimers(); scrollChatToEnd(true); });
   document.addEventListener("htmx:load", function (event) { detectTimeZone(event.detail.elt); });
   document.addEventListener("htmx:timeout", function () {
     flash("The server took too long to answer. Check your connection and try again.");

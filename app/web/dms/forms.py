@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -13,6 +14,7 @@ from app.web.fields import ClientIdField, MassField, MassRange, UnitForm
 class MessageForm(FlaskForm):
     client_id = ClientIdField()
     body = TextAreaField("Message", validators=[Length(max=MAX_BODY)])
+    attachment = FileField("Photo or video")
 
 
 class PinForm(UnitForm):

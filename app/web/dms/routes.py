@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from app.extensions import db
 from app.hypermedia import render_view, wants_fragment
 from app.models import User
-from app.services import coach_ai, feed, messaging, planner, receipts
+from app.services import coach_ai, feed, messaging, planner, posts, receipts
 from app.web.access import conversation_or_404
 from app.web.dms import bp
 from app.web.dms.forms import MessageForm, PinForm
@@ -118,8 +118,8 @@ def send(conversation_id: int):
     error = None
     if form.validate():
         try:
-            messaging.send(current_user, conversation, form.body.data, form.client_id.data)
-        except messaging.MessagingError as fault:
+            _send(conversation, form)
+        except (messaging.MessagingError, posts.UploadError) as fault:
             error = str(fault)
     else:
         error = next(iter(form.errors.values()))[0]
@@ -145,6 +145,26 @@ def send(conversation_id: int):
         form=form,
         error=error,
     )
+
+
+def _send(conversation, form: MessageForm) -> None:
+    """Send the composer's message, with its photo or video when one was chosen."""
+    if messaging.existing(current_user, form.client_id.data) is not None:
+        return  # a retry: sent already
+    reason = messaging.may_message(current_user, conversation.other(current_user.id))
+    if reason:
+        raise messaging.MessagingError(reason)
+    post_id = None
+    chosen = form.attachment.data
+    if chosen is not None and chosen.filename:
+        post_id = messaging.attach(
+            current_user,
+            chosen.stream,
+            chosen.filename,
+            request.content_length or 0,
+            form.client_id.data,
+        )
+    messaging.send(current_user, conversation, form.body.data, form.client_id.data, post_id)
 
 
 @bp.post("/<int:conversation_id>/pin")

@@ -117,12 +117,10 @@ def _upload_for(form: PostForm) -> Upload:
         if upload is None or upload.user_id != current_user.id:
             raise posts.UploadError("That upload was not found; choose the video again.")
         return upload
-    stream = form.video.data  # no JavaScript: a plain multipart upload
-    upload = posts.create_upload(current_user, request.content_length or 0, stream.filename)
-    upload.length = posts.append_chunk(upload, 0, stream.stream)
-    upload.completed_at = upload.completed_at or upload.created_at
-    db.session.commit()
-    return upload
+    chosen = form.video.data  # no JavaScript: a plain multipart upload
+    return posts.upload_whole(
+        current_user, chosen.stream, chosen.filename, request.content_length or 0
+    )
 
 
 def _details(form: PostForm) -> posts.NewPost:

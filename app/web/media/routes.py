@@ -119,6 +119,7 @@ MEDIA_FILES = {
     "video.mp4": ("video", "video/mp4"),
     "poster.webp": ("poster_webp", "image/webp"),
     "poster.jpg": ("poster_jpeg", "image/jpeg"),
+    "photo.jpg": ("photo", "image/jpeg"),
 }
 
 
@@ -133,4 +134,6 @@ def show_media(post_id: int, name: str):
     if not access.can_view_post(viewer, post, grants.from_request()):
         abort(404)
     field, mimetype = MEDIA_FILES[name]
+    if field not in post.media:
+        abort(404)
     return storage().send(post.media[field], mimetype, public=post.visibility == "public")

@@ -60,17 +60,22 @@ def _today(user: User) -> date:
     return local_today(user.time_zone or "UTC")
 
 
-def facts(athlete: User, today: date) -> coaching.AthleteFacts:
+def facts(athlete: User, today: date, upto: Workout | None = None) -> coaching.AthleteFacts:
     """What the coaches (rules and LLM) know: the next meet, each session's top set per lift
     over the last HISTORY_WEEKS weeks with its planned RPE, the e1RM history and the next
-    session's top sets."""
+    session's top sets. ``upto``: as things stood when that workout was done (later
+    workouts and their e1RMs left out), for a comment on it."""
     since = today - timedelta(weeks=HISTORY_WEEKS)
-    workouts = db.session.scalars(
+    query = (
         select(Workout)
         .options(selectinload(Workout.sets))
         .filter(Workout.user_id == athlete.id, Workout.completed_at.is_not(None))
-        .order_by(Workout.started_at)
-    ).all()
+        .order_by(Workout.started_at, Workout.id)
+    )
+    if upto is not None:
+        query = query.filter(Workout.started_at <= upto.started_at)
+    workouts = db.session.scalars(query).all()
+    included = {w.id for w in workouts}
     targets = _planned_top_rpe([w.plan_session_id for w in workouts if w.plan_session_id])
     top_sets = []
     for workout in workouts:
@@ -98,6 +103,8 @@ def facts(athlete: User, today: date) -> coaching.AthleteFacts:
         .filter(LiftEstimate.user_id == athlete.id)
         .order_by(LiftEstimate.recorded_at, LiftEstimate.id)
     ):
+        if upto is not None and estimate.workout_id not in included:
+            continue
         if estimate.recorded_at.date() >= since:
             history.setdefault(estimate.lift, []).append(
                 (estimate.recorded_at.date(), estimate.e1rm_kg)
@@ -239,7 +246,7 @@ def comment_on_workout(event: OutboxEvent) -> Message | None:
         return None
     athlete = db.session.get(User, workout.user_id)
     conversation = messaging.conversation_between(athlete, coach)
-    known = facts(athlete, workout.started_at.date())
+    known = facts(athlete, workout.started_at.date(), upto=workout)
     advice = coaching.advise(known, "workout")
     context = _context(athlete, known, advice.text)
     context["workout"] = {
@@ -258,7 +265,10 @@ def comment_on_workout(event: OutboxEvent) -> Message | None:
             for s in workout.sets
         ],
     }
-    return _answer(coach, athlete, conversation, event, "coach_workout_completed", context, advice)
+    # When the numbers say the next session should change, the prompt asks for exactly that.
+    adjust = any(finding.startswith("adjust-next") for finding in advice.findings)
+    template = "coach_program_adjustment" if adjust else "coach_workout_completed"
+    return _answer(coach, athlete, conversation, event, template, context, advice)
 
 
 def _text(message: Message) -> str:

@@ -190,6 +190,13 @@ def test_each_completed_workout_gets_a_coach_comment(coach_app, server):
     assert len(comments) == 2
     assert comments[-1].body.startswith("Workout of")
     assert "200 kg x1 @ 9.5" in comments[-1].body
+    used = (
+        coach_app.extensions["sqlalchemy"]
+        .session.scalars(select(AiExchange.template_name).order_by(AiExchange.id))
+        .all()
+    )
+    # one hot single is a data point; the second in a row asks to adjust the next session
+    assert used == ["coach_workout_completed", "coach_program_adjustment"]
 
 
 def test_coaches_edit_templates_as_new_versions_used_by_the_next_reply(coach_app, server):

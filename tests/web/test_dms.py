@@ -180,3 +180,28 @@ def test_a_phone_photo_is_attached_upright_without_metadata_and_only_for_the_cha
     assert client.get(f"/feed/posts/{post.id}").status_code == 404
     client.post("/auth/sign-out")
     assert client.get(f"/media/posts/{post.id}/photo.jpg").status_code == 404  # signed out
+
+
+def test_a_week_out_the_plan_page_shows_the_pinned_attempts(client, db):
+    from datetime import timedelta
+
+    from app.models import Meet
+    from app.models.types import utcnow
+
+    coach, athlete = linked()
+    chat = messaging.conversation_between(coach, athlete)
+    messaging.pin_attempts(coach, chat, {"bench": ["140", "147.5", "152.5"]}, "pin-week")
+    meet = Meet(
+        user_id=athlete.id,
+        name="Nationals",
+        federation="IPF",
+        meet_date=utcnow().date() + timedelta(days=30),
+    )
+    db.session.add(meet)
+    db.session.commit()
+    login(client, athlete.email)
+    assert 'id="meet-day-attempts"' not in client.get("/planner").get_data(as_text=True)
+    meet.meet_date = utcnow().date() + timedelta(days=3)
+    db.session.commit()
+    page = client.get("/planner").get_data(as_text=True)
+    assert 'id="meet-day-attempts"' in page and "<td>152.5</td>" in page

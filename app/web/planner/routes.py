@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app.domain import programming, units
 from app.hypermedia import render_view, wants_fragment
 from app.models import Meet, Workout, WorkoutSet
-from app.services import planner, profiles, receipts, workouts
+from app.services import messaging, planner, profiles, receipts, workouts
 from app.web.access import owned_or_404, plan_session_or_404
 from app.web.onboarding.base import local_today
 from app.web.planner import bp
@@ -18,6 +18,7 @@ from app.web.planner.forms import CompleteForm, MeetForm, SetForm
 from app.web.planner.views import workout_context
 
 BLOCK_TITLES = {kind: style.title for kind, style in programming.BLOCKS.items()}
+MEET_WEEK_DAYS = 7  # from a week out the plan page shows the pinned attempts on top
 
 
 def _week_starts(plan) -> dict[int, date]:
@@ -54,6 +55,10 @@ def index():
         verdicts=planner.feasibility(current_user, meet, today) if meet else None,
         attempts=planner.projected_attempts(current_user, meet, today) if meet else {},
         prescribed=lambda ex: planner.prescribed_load(ex, plan, maxes, current_user.mass_unit),
+        # the last week and on the day, the pinned attempts are one tap away
+        meet_week_pins=messaging.meet_day_pins(current_user)
+        if meet and (meet.meet_date - today).days <= MEET_WEEK_DAYS
+        else [],
     )
 
 

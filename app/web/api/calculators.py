@@ -1,4 +1,4 @@
-"""Public calculators: GET /api/v1/calc/points and /api/v1/calc/e1rm (JSON, no sign-in)."""
+"""Public calculators: GET /api/v1/calc/points, /calc/e1rm and /calc/plates (JSON, no sign-in)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import jsonify, request
 
-from app.domain import points, strength
+from app.domain import plates, points, strength
 from app.web.api import bp
 
 
@@ -69,3 +69,62 @@ def calc_e1rm():
     rpe = _number("rpe", required=formula == "rpe")
     value = strength.e1rm(load, int(reps), rpe, formula=formula)
     return jsonify(formula=formula, e1rm=float(value) if math.isfinite(value) else None)
+
+
+@bp.errorhandler(plates.PlateError)
+def bad_plates(error):
+    return jsonify(error=str(error)), 400
+
+
+@bp.get("/calc/plates")
+def calc_plates():
+    """Plates per side (DESIGN.md section 7): target, unit=kg|lb, bar, collar (one collar,
+    default 0), plates='denomination:pairs,...' (default: the common gym set for the unit);
+    every load in ``unit``. Answers exact, achieved, per_side (heaviest first), below, above."""
+    unit = _choice("unit", plates.UNIT_SIZE, "kg")
+    preset = plates.PRESETS["kg-gym" if unit == "kg" else "lb-gym"]
+    target = _number("target")
+    bar = _number("bar", required=False)
+    collar = _number("collar", required=False) or 0
+    stock = _plate_list(request.args.get("plates"), preset["plates"])
+    answer = plates.load(
+        target,
+        unit,
+        preset["bar"] if bar is None else bar,
+        collar,
+        plates.inventory(stock, unit),
+    )
+
+    def shown(found):
+        if found is None:
+            return None
+        return {
+            "achieved": float(found.achieved_in(unit)),
+            "per_side": [float(p.weight) for p in found.per_side],
+        }
+
+    best = shown(answer.best)
+    return jsonify(
+        unit=unit,
+        target=float(target),
+        exact=answer.exact,
+        achieved=best["achieved"],
+        per_side=best["per_side"],
+        below=shown(answer.below),
+        above=shown(answer.above),
+    )
+
+
+def _plate_list(raw: str | None, default: dict) -> dict:
+    """'25:4,20:2,1.25:1' -> {'25': 4, ...}; None or empty gives ``default``."""
+    if raw is None or not raw.strip():
+        return default
+    if len(raw) > 400:
+        raise BadQuery("'plates' is too long")
+    stock = {}
+    for item in raw.split(","):
+        denomination, _, pairs = item.strip().partition(":")
+        if not denomination or not pairs.strip().isdigit():
+            raise BadQuery("'plates' must look like 25:4,20:2 (denomination:pairs)")
+        stock[denomination.strip()] = int(pairs)
+    return stock

@@ -1,0 +1,34 @@
+// The shared plate vectors against the browser's implementation (node --test).
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const path = require("node:path");
+const plates = require(path.join(__dirname, "../../app/static/js/plates.js"));
+const vectors = require(path.join(__dirname, "../vectors/plates.json"));
+
+function loading(found, plateUnit) {
+  return found && {
+    achieved_kg: plates.format(found.achievedUnits, "kg"),
+    per_side: found.perSide.map((p) => p.weight),
+  };
+}
+
+for (const c of vectors.cases) {
+  test(c.name, () => {
+    const run = () => plates.load(c.target, c.unit, c.bar, c.collar, plates.inventory(c.plates, c.plate_unit));
+    if (c.expect.error) {
+      assert.throws(run, plates.PlateError);
+      return;
+    }
+    const answer = run();
+    assert.equal(answer.exact, c.expect.exact);
+    assert.deepEqual(loading(answer.best), { achieved_kg: c.expect.achieved_kg, per_side: c.expect.per_side });
+    assert.deepEqual(loading(answer.below), c.expect.below);
+    assert.deepEqual(loading(answer.above), c.expect.above);
+  });
+}
+
+test("exact conversion: 1 lb is 0.45359237 kg", () => {
+  assert.equal(plates.toUnits("45", "lb"), 2041165665);
+  assert.equal(plates.format(plates.toUnits("317.5", "lb"), "lb"), "317.5");
+  assert.throws(() => plates.toUnits("abc", "kg"), plates.PlateError);
+});

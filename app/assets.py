@@ -1,6 +1,5 @@
 """Front-end bundles with webassets: htmx, uPlot and tus-js-client (from npm, pinned in
-package.json) plus our
-JS and CSS.
+package.json) plus our JS (the plate calculator, shared with Node's tests, and app.js) and CSS.
 
 Built into static/gen/ with a content hash in the name, so a deploy never mixes old and new.
 """
@@ -20,6 +19,7 @@ BUNDLES = {
         str(NODE_MODULES / "htmx.org/dist/htmx.min.js"),
         str(NODE_MODULES / "uplot/dist/uPlot.iife.min.js"),
         str(NODE_MODULES / "tus-js-client/dist/tus.min.js"),
+        "js/plates.js",
         "js/app.js",
         output="gen/app.%(version)s.js",
     ),

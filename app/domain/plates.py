@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from app.domain.units import plain
+
 UNITS_PER_KG = 10_000_000_000
 UNITS_PER_LB = 4_535_923_700  # 0.45359237 kg: a 1.25 lb plate is 5,669,904,625 units
 UNIT_SIZE = {"kg": UNITS_PER_KG, "lb": UNITS_PER_LB}
@@ -110,6 +112,10 @@ class Loading:
         """The load in ``unit``, to 4 decimals (exact whenever plates and unit agree)."""
         return (Decimal(self.achieved_units) / UNIT_SIZE[unit]).quantize(Decimal("0.0001"))
 
+    def achieved_text(self, unit: str) -> str:
+        """achieved_in(unit) as shown: '142.5', '99.3787'."""
+        return plain(self.achieved_in(unit))
+
 
 @dataclass(frozen=True)
 class PlateAnswer:
@@ -162,6 +168,26 @@ def inventory(pairs: dict, unit: str) -> list[tuple[Plate, int]]:
             plate.units  # noqa: B018 - validates the decimals
             parsed.append((plate, count))
     return sorted(parsed, key=lambda item: item[0].units, reverse=True)
+
+
+# Drawn to scale: competition discs of 20 kg and up are 450 mm across; change plates shrink.
+# Size classes by the plate's weight in kg (thresholds shared with static/js/app.js).
+SIZES = (
+    (Decimal("22.5"), "xl"),
+    (Decimal(19), "l"),
+    (Decimal(14), "m"),
+    (Decimal(9), "s"),
+    (Decimal(4), "xs"),
+    (Decimal(2), "xxs"),
+)
+
+
+def plate_look(plate: Plate) -> tuple[str, str]:
+    """(size class, colour) to draw ``plate``: IPF colours for kg discs, iron for lb."""
+    kg = Decimal(plate.units) / UNITS_PER_KG
+    size = next((name for limit, name in SIZES if kg >= limit), "tiny")
+    colour = IPF_COLOURS.get(plate.label, "iron") if plate.unit == "kg" else "iron"
+    return size, colour
 
 
 def _better(a: tuple[Plate, ...], b: tuple[Plate, ...]) -> bool:

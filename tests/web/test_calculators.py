@@ -87,3 +87,60 @@ def test_bad_points_queries_get_400_with_an_error(client, query):
 def test_bad_e1rm_queries_get_400_with_an_error(client, query):
     response = client.get(f"/api/v1/calc/e1rm?{query}")
     assert response.status_code == 400 and response.get_json()["error"]
+
+
+def test_plates_api_as_design_section_7_specifies(client):
+    # IPF: 20 kg bar, 2.5 kg collars; 142.5 = 25 + 2 x (25 + 25 + 5 + 2.5 + 1.25)
+    answer = client.get(
+        "/api/v1/calc/plates?target=142.5&unit=kg&bar=20&collar=2.5"
+        "&plates=50:0,25:8,20:1,15:1,10:1,5:1,2.5:1,1.25:1,0.5:1,0.25:1"
+    ).get_json()
+    assert answer == {
+        "unit": "kg",
+        "target": 142.5,
+        "exact": True,
+        "achieved": 142.5,
+        "per_side": [25, 25, 5, 2.5, 1.25],
+        "below": None,
+        "above": None,
+    }
+    # 317.5 lb from the default lb gym set on a 45 lb bar: 315 (3 x 45 a side) or 320
+    answer = client.get("/api/v1/calc/plates?target=317.5&unit=lb").get_json()
+    assert (answer["exact"], answer["achieved"], answer["per_side"]) == (False, 315, [45, 45, 45])
+    assert answer["below"] == {"achieved": 315, "per_side": [45, 45, 45]}
+    assert answer["above"] == {"achieved": 320, "per_side": [45, 45, 45, 2.5]}
+    # limited inventory: one pair of 20s and two of 15s make 80 kg as 15 + 15, not 20 + ...
+    answer = client.get("/api/v1/calc/plates?target=80&bar=20&plates=20:1,15:2").get_json()
+    assert answer["per_side"] == [15, 15] and answer["exact"] is True
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "target=10",
+        "target=abc",
+        "unit=st&target=100",
+        "target=100&plates=20",
+        "target=1e9",
+        "target=100&plates=20:99",
+        "target=100&plates=-5:1",
+        "target=100&bar=x",
+    ],
+)
+def test_bad_plate_queries_get_400_with_an_error(client, query):
+    response = client.get(f"/api/v1/calc/plates?{query}")
+    assert response.status_code == 400 and response.get_json()["error"]
+
+
+def test_the_plate_page_answers_without_javascript(client, db):
+    from tests.conftest import login, make_user
+
+    make_user("plates@example.com", role="coach")
+    login(client, "plates@example.com")
+    page = client.get("/tools/plates?target=142.5&unit=kg&preset=ipf").get_data(as_text=True)
+    assert 'data-achieved="142.5"' in page and 'data-per-side="25,25,5,2.5,1.25"' in page
+    assert "plate-red" in page  # 25 kg discs are red (IPF)
+    odd = client.get("/tools/plates?target=140.7&unit=kg&preset=ipf").get_data(as_text=True)
+    assert 'data-option="below"' in odd and 'data-option="above"' in odd
+    bad = client.get("/tools/plates?target=5&unit=kg&preset=ipf").get_data(as_text=True)
+    assert "lighter than the bar" in bad

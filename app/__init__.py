@@ -47,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.web.admin import bp as admin_bp
     from app.web.ai import bp as ai_bp
     from app.web.api import bp as api_bp
     from app.web.auth import bp as auth_bp
@@ -67,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
         planner_bp,
         dms_bp,
         ai_bp,
+        admin_bp,
         tools_bp,
         api_bp,
         notifications_bp,

@@ -26,6 +26,8 @@ BUNDLES = {
     "css": Bundle(
         str(NODE_MODULES / "uplot/dist/uPlot.min.css"),
         "css/app.css",
+        "css/tools.css",
+        "css/admin.css",
         output="gen/app.%(version)s.css",
     ),
 }

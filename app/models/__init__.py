@@ -16,7 +16,8 @@ from app.models.training import (
     Workout,
     WorkoutSet,
 )
-from app.models.user import CoachLink, OidcIdentity, User
+from app.models.tools import Gym, MachineNote
+from app.models.user import CoachInvite, CoachLink, LoginEvent, OidcIdentity, User
 
 __all__ = [
     "AiExchange",
@@ -27,11 +28,15 @@ __all__ = [
     "OutboxEvent",
     "PromptTemplate",
     "AthleteProfile",
+    "CoachInvite",
     "CoachLink",
     "Comment",
     "Follow",
+    "Gym",
     "LiftEstimate",
     "Like",
+    "LoginEvent",
+    "MachineNote",
     "Meet",
     "Notification",
     "OidcIdentity",

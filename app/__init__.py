@@ -51,6 +51,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.ai import bp as ai_bp
     from app.web.api import bp as api_bp
     from app.web.auth import bp as auth_bp
+    from app.web.coach import bp as coach_bp
     from app.web.dms import bp as dms_bp
     from app.web.feed import bp as feed_bp
     from app.web.media import bp as media_bp
@@ -69,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
         dms_bp,
         ai_bp,
         admin_bp,
+        coach_bp,
         tools_bp,
         api_bp,
         notifications_bp,

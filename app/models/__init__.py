@@ -7,6 +7,7 @@ from app.models.outbox import OutboxEvent
 from app.models.post import Comment, Follow, Like, Post, Upload
 from app.models.profile import AthleteProfile
 from app.models.receipt import WriteReceipt
+from app.models.tools import Gym, MachineNote
 from app.models.training import (
     LiftEstimate,
     Meet,
@@ -16,7 +17,6 @@ from app.models.training import (
     Workout,
     WorkoutSet,
 )
-from app.models.tools import Gym, MachineNote
 from app.models.user import CoachInvite, CoachLink, LoginEvent, OidcIdentity, User
 
 __all__ = [

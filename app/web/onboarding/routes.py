@@ -53,7 +53,11 @@ def show_profile():
     if profile is None or not profile.is_complete:
         return redirect(url_for("onboarding.show_step", step=_next_step(profile)))
     today = local_today(current_user.time_zone)
-    return render_view("onboarding/profile.html", profile=profile, today=today)
+    from app.services import roster
+
+    return render_view(
+        "onboarding/profile.html", profile=profile, today=today, coach=roster.coach_of(current_user)
+    )
 
 
 @bp.route("/steps/<int:step>", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -47,8 +47,8 @@ def record_login(
                 email=email,
                 method=method,
                 success=success,
-                ip=(ip or None) and ip[:45],
-                user_agent=(user_agent or None) and user_agent[:255],
+                ip=ip[:45] if ip else None,
+                user_agent=user_agent[:255] if user_agent else None,
             )
             session.add(event)
         return event
@@ -60,7 +60,7 @@ def record_login(
 def _user_id_for(session: Session, email: str | None) -> int | None:
     if not email:
         return None
-    return session.scalar(select(User.id).where(db.func.lower(User.email) == email))
+    return session.scalar(select(User.id).where(func.lower(User.email) == email))
 
 
 def recent_logins(

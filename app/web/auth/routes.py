@@ -12,7 +12,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.extensions import limiter
 from app.hypermedia import render_view
 from app.models.profile import ONBOARDING_STEPS
-from app.services import accounts
+from app.services import accounts, audit
 from app.web.auth import bp, oidc
 from app.web.auth.forms import SignInForm, SignUpForm
 
@@ -29,6 +29,12 @@ def _safe_next(default: str) -> str:
 def _start_session(user, remember: bool) -> None:
     session.clear()  # a fresh session on sign-in: no fixation of a pre-login session
     login_user(user, remember=remember)
+
+
+def _record_login(user, email, method: str, success: bool) -> None:
+    audit.record_login(
+        user, email, method, success, ip=request.remote_addr, user_agent=request.user_agent.string
+    )
 
 
 def _landing(user) -> str:
@@ -69,10 +75,13 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
+        _record_login(user, form.email.data, "password", user is not None)
         if user is not None:
             _start_session(user, remember=form.remember.data)
             return redirect(_landing(user), 303)
         form.password.errors.append("That email and password don't match an account.")
+    elif form.is_submitted():
+        _record_login(None, form.email.data, "password", False)
     status = 422 if form.is_submitted() else 200
     return render_view("auth/sign_in.html", status=status, form=form)
 
@@ -110,6 +119,7 @@ def oidc_callback():
         return _oidc_failed(f"The provider refused the sign-in ({error.error}).")
     except (requests.RequestException, ValueError) as error:
         current_app.logger.warning("OIDC token exchange failed: %s", error)
+        _record_login(None, None, "oidc", False)
         return _unavailable()
     claims = token.get("userinfo") or {}
     try:
@@ -123,7 +133,8 @@ def oidc_callback():
             )
         )
     except accounts.AccountError as error:
-        return _oidc_failed(str(error))
+        return _oidc_failed(str(error), email=claims.get("email"))
+    _record_login(user, user.email, "oidc", True)
     next_url = session.pop("oidc_next", "")
     _start_session(user, remember=True)
     if user.needs_onboarding:
@@ -135,5 +146,6 @@ def _unavailable():
     return render_view("auth/unavailable.html", status=503)
 
 
-def _oidc_failed(message: str):
+def _oidc_failed(message: str, email: str | None = None):
+    _record_login(None, email, "oidc", False)
     return render_view("auth/oidc_failed.html", status=400, message=message)

@@ -1,0 +1,18 @@
+"""The admin's forms: a user's role."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.validators import InputRequired
+
+from app.models.user import ROLES
+
+
+class RoleForm(FlaskForm):
+    role = RadioField(
+        "Role",
+        choices=[(role, role.capitalize()) for role in ROLES],
+        validators=[InputRequired("Choose a role.")],
+        description="Coaches see the athletes they coach and edit AI prompts; admins see everything.",
+    )

@@ -52,6 +52,7 @@ def seed() -> list[DemoLogin]:
     coach = accounts.find_by_email(COACH.email)
     _demo_posts(athlete, coach)
     _demo_messages(athlete, coach, today)
+    _demo_tools(athlete)
     return [COACH, ATHLETE]
 
 
@@ -320,3 +321,19 @@ def _demo_messages(athlete, coach, today) -> None:
     ).all():
         if event.payload.get("message_id") == asked.id:
             events.handle(event.id)  # answered now even when no worker runs yet
+
+
+def _demo_tools(athlete) -> None:
+    """A garage gym with a limited plate inventory, and two machine notes."""
+    from app.services import gyms, machines
+
+    gyms.save(
+        athlete,
+        "Garage gym",
+        "kg",
+        Decimal(20),
+        Decimal(0),
+        {"25": 2, "20": 1, "15": 2, "10": 1, "5": 1, "2.5": 1, "1.25": 1},
+        "demo-gym-garage",
+    )
+    machines.seed_demo_notes(athlete)

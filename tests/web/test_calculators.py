@@ -1,6 +1,7 @@
 """The public calculators of DESIGN.md section 7, on real meet results and the RTS chart."""
 
 import csv
+import re
 
 import pytest
 
@@ -144,3 +145,37 @@ def test_the_plate_page_answers_without_javascript(client, db):
     assert 'data-option="below"' in odd and 'data-option="above"' in odd
     bad = client.get("/tools/plates?target=5&unit=kg&preset=ipf").get_data(as_text=True)
     assert "lighter than the bar" in bad
+
+
+def test_gyms_are_saved_per_user_and_offered_in_the_calculator(client, db):
+    from app.models import Gym
+    from tests.conftest import login, make_user
+
+    owner = make_user("owner@example.com", role="coach")
+    login(client, owner.email)
+    page = client.get("/tools/plates").get_data(as_text=True)
+    client_id = re.search(r'name="client_id" type="hidden" value="([^"]+)"', page).group(1)
+    form = {
+        "client_id": client_id,
+        "name": "Garage",
+        "target": "80",
+        "unit": "kg",
+        "preset": "custom",
+        "plate_unit": "kg",
+        "bar": "20",
+        "collar": "0",
+        "kg_20": "1",
+        "kg_15": "2",
+    }
+    saved = client.post("/tools/gyms", data=form)
+    assert saved.status_code == 303
+    client.post("/tools/gyms", data=form)  # a double tap saves once
+    [gym] = db.session.query(Gym).all()
+    assert gym.plates == {"20": 1, "15": 2}
+    answer = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Garage" in answer and 'data-per-side="15,15"' in answer  # 80 kg from the garage
+    client.post("/auth/sign-out")
+    make_user("other@example.com", role="coach")
+    login(client, "other@example.com")
+    assert "Garage" not in client.get("/tools/plates").get_data(as_text=True)
+    assert client.post(f"/tools/gyms/{gym.id}/delete").status_code == 404

@@ -250,7 +250,11 @@
       var query = new URLSearchParams(new FormData(form)).toString();
       history.replaceState(history.state, "", form.action + "?" + query);
     });
-    form.addEventListener("submit", function (event) { event.preventDefault(); renderPlates(form); });
+    form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.hasAttribute("formaction")) return;  // "Save gym"
+      event.preventDefault();
+      renderPlates(form);
+    });
     if (form.elements.target.value) renderPlates(form);
   }
   document.addEventListener("DOMContentLoaded", function () { wirePlateCalculator(document); });

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms import RadioField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.domain import plates
-from app.web.fields import NumberField, WholeNumberField, options
+from app.web.fields import ClientIdField, NumberField, WholeNumberField, options
 
 DENOMINATIONS = {
     "kg": ("50", "25", "20", "15", "10", "5", "2.5", "1.25", "0.5", "0.25"),
@@ -46,10 +46,19 @@ class PlateForm(FlaskForm):
         "Plates in", choices=options([("kg", "kg"), ("lb", "lb")]), default="kg"
     )
 
+    def offer(self, presets: dict[str, dict]) -> None:
+        """Offer ``presets`` (the built-in ones and the user's gyms) in the Plates menu."""
+        self.presets = presets
+        self.preset.choices = options(
+            [(key, value["label"]) for key, value in presets.items()]
+            + [("custom", "Other (set the pairs below)")]
+        )
+
     def inventory_pairs(self) -> dict[str, int]:
-        """The pairs per denomination: the preset's, or the custom counts typed in."""
-        if self.preset.data != "custom":
-            return dict(plates.PRESETS[self.preset.data]["plates"])
+        """The pairs per denomination: the chosen preset's or gym's, or the counts typed in."""
+        chosen = getattr(self, "presets", plates.PRESETS).get(self.preset.data)
+        if chosen is not None:
+            return dict(chosen["plates"])
         unit = self.plate_unit.data
         return {d: getattr(self, pair_field(unit, d)).data or 0 for d in DENOMINATIONS[unit]}
 
@@ -63,3 +72,10 @@ for _unit, _denominations in DENOMINATIONS.items():
                 f"{_d} {_unit}", validators=[Optional(), NumberRange(min=0, max=plates.MAX_PAIRS)]
             ),
         )
+
+
+class GymForm(FlaskForm):
+    """Name the calculator's current inventory to keep it as one of your gyms."""
+
+    client_id = ClientIdField()
+    name = StringField("Gym name", validators=[InputRequired("Name the gym."), Length(max=80)])

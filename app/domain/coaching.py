@@ -62,6 +62,9 @@ class AthleteFacts:
     top_sets: tuple[TopSet, ...] = ()
     e1rm_history: dict[str, tuple[tuple[date, Decimal], ...]] = field(default_factory=dict)
     next_sets: tuple[PlannedTopSet, ...] = ()
+    # meet attempts per lift, (opener, second, third) in kg: pinned in a chat, else planned
+    attempts: dict[str, tuple[Decimal, Decimal, Decimal]] = field(default_factory=dict)
+    attempts_source: str = "planned"  # 'pinned' | 'planned'
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,8 @@ def advise(facts: AthleteFacts, trigger: str = "dm", question: str | None = None
         example = "180 kg x3 @ 8" if unit == "kg" else "405 lb x3 @ 8"
         need = "I need numbers to coach you: log each lift's top set as load x reps @ RPE"
         need += f" (RPE 6-10 in half steps), e.g. squat {example}."
-        return Advice("\n".join([need, *meet]), tuple(findings))
+        answers = _answers(facts, trigger, question, findings)
+        return Advice("\n".join([*answers, need, *meet]), tuple(findings))
     lifts = {*by_lift, *facts.e1rm_history, *(p.lift for p in facts.next_sets)}
     head = []
     if trigger == "workout" and by_lift:
@@ -189,7 +193,45 @@ def advise(facts: AthleteFacts, trigger: str = "dm", question: str | None = None
     blocks = [_lift_lines(lift, by_lift.get(lift, []), facts, findings) for lift in order]
     lead = len(blocks) if trigger == "workout" else int(asked in order)
     lines = head + sum(blocks[:lead], []) + meet + sum(blocks[lead:], [])
-    return Advice("\n".join(lines), tuple(findings))
+    return Advice("\n".join(_answers(facts, trigger, question, findings) + lines), tuple(findings))
+
+
+def _answers(facts: AthleteFacts, trigger: str, question: str | None, findings) -> list[str]:
+    """What a question asks for directly, before the general lines: pain, then attempts."""
+    lines = []
+    if PAIN.search(question or ""):
+        findings.append("pain")
+        lines.append(PAIN_LINE)
+    if trigger == "dm" and facts.attempts and ATTEMPTS_ASKED.search(question or ""):
+        findings.append("attempts")
+        lines += _attempt_lines(facts, _asked_lift(question))
+    return lines
+
+
+# A question about pain gets this first, whatever the numbers say: load advice is no answer
+# to an injury (an assumption of prudence, not a sourced protocol).
+PAIN = re.compile(r"\b(pain\w*|hurt\w*|injur\w*|tweak\w*|sharp|numb\w*|popped)\b", re.I)
+PAIN_LINE = (
+    "Pain first: don't load a lift that hurts. Skip or swap it today, tell your coach, and see a "
+    "physio or doctor if it is sharp, numb or lasts more than 2-3 days. The numbers below can wait."
+)
+ATTEMPTS_ASKED = re.compile(r"\b(opener|openers|attempts?|third|second attempt|meet day)\b", re.I)
+
+
+def _attempt_lines(facts: AthleteFacts, asked: str | None) -> list[str]:
+    """The meet attempts, the asked lift first: 'Deadlift attempts (planned): 235 / 250 / 260 kg'."""
+    unit = facts.mass_unit
+    order = sorted(facts.attempts, key=_rank)
+    if asked in order:
+        order.insert(0, order.pop(order.index(asked)))
+    lines = []
+    for lift in order:
+        opener, second, third = facts.attempts[lift]
+        loads = " / ".join(
+            plain(display_mass(kg, unit).split()[0]) for kg in (opener, second, third)
+        )
+        lines.append(f"{lift.capitalize()} attempts ({facts.attempts_source}): {loads} {unit}.")
+    return lines
 
 
 def _meet_lines(facts: AthleteFacts, findings: list[str]) -> list[str]:
@@ -227,9 +269,13 @@ def _lift_lines(lift: str, sets: list[TopSet], facts: AthleteFacts, findings) ->
         first, last, span, per_week = trend
         word = "rising" if per_week > 0 else "falling"
         word = "flat" if abs(per_week * span / 7) < FLAT * last else word
+        rate = (
+            f"({_signed(per_week, unit)}/week)"
+            if word == "flat"
+            else f"{_signed(per_week, unit)}/week"
+        )
         lines.append(
-            f"{name} e1RM {word}: {display_mass(first, unit)} to {display_mass(last, unit)}"
-            f" over {span} days ({_signed(per_week, unit)}/week)."
+            f"{name} e1RM {word} {rate} over {span} days (latest {display_mass(last, unit)})."
         )
     for plan in sorted((p for p in facts.next_sets if p.lift == lift), key=lambda p: p.day):
         tag, line = _plan_line(

@@ -85,3 +85,22 @@ def rendition_size(width: int, height: int, max_short: int = MAX_SHORT_SIDE) -> 
 def output_fps(fps: float) -> int:
     """A constant output frame rate for a (possibly variable) input: rounded, 1..60."""
     return max(1, min(MAX_FPS, round(fps) if fps else 30))
+
+
+def sniff(head: bytes) -> str | None:
+    """'image' or 'video' from a file's first bytes (its signature, not its name), else None.
+    Signatures: JPEG FF D8 FF; PNG 89 'PNG'; GIF 'GIF8'; WebP 'RIFF'....'WEBP'; ISO media
+    (MP4, MOV, HEIC/HEIF/AVIF) '....ftyp' + brand; Matroska/WebM 1A 45 DF A3; AVI
+    'RIFF'....'AVI '. Sources: the formats' specifications (ISO/IEC 14496-12 for ftyp)."""
+    if head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG") or head.startswith(b"GIF8"):
+        return "image"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "video"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        return "image" if brand in (b"heic", b"heix", b"mif1", b"msf1", b"avif") else "video"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "video"
+    return None

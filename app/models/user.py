@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     # Whether the athlete profile is complete, also counted there: most pages need only this
     # from the profile, which then loads on first use.
     onboarded: Mapped[bool | None] = query_expression()
+    # Messages from others not yet read, for the Messages tab (same query).
+    unread_messages: Mapped[int | None] = query_expression()
 
     @property
     def is_coach(self) -> bool:

@@ -119,7 +119,10 @@ def facts(athlete: User, today: date, upto: Workout | None = None) -> coaching.A
                 for e in session.exercises
                 if e.kind == "top set" and e.lift in LIFTS and e.load_kg is not None
             ]
+    attempts, source = _attempts(athlete, meet, today)
     return coaching.AthleteFacts(
+        attempts=attempts,
+        attempts_source=source,
         today=today,
         mass_unit=athlete.mass_unit,
         meet_date=meet.meet_date if meet else None,
@@ -128,6 +131,19 @@ def facts(athlete: User, today: date, upto: Workout | None = None) -> coaching.A
         e1rm_history={lift: tuple(points) for lift, points in history.items()},
         next_sets=tuple(next_sets),
     )
+
+
+def _attempts(athlete: User, meet, today: date) -> tuple[dict, str]:
+    """The athlete's meet attempts: the pin in a chat when there is one, else the planner's
+    selection for the next meet; ({lift: (opener, second, third) kg}, 'pinned' | 'planned')."""
+    pins = messaging.meet_day_pins(athlete)
+    if pins:
+        pinned = pins[0][0].attempts
+        return {lift: tuple(Decimal(v) for v in values) for lift, values in pinned.items()}, "pinned"
+    if meet is None:
+        return {}, "planned"
+    chosen = planner.projected_attempts(athlete, meet, today)
+    return {lift: picked.as_tuple() for lift, picked in chosen.items()}, "planned"
 
 
 def _planned_top_rpe(session_ids: list[int]) -> dict[tuple[int, str], Decimal]:

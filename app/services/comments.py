@@ -68,7 +68,7 @@ def add(
         )
         db.session.commit()
     except IntegrityError:
-        return receipts.after_conflict(Comment, user.id, client_id)
+        return receipts.after_conflict(Comment, user, client_id)
     return comment
 
 

@@ -72,7 +72,7 @@ def save(
     try:
         db.session.commit()
     except IntegrityError:
-        return receipts.after_conflict(Gym, user.id, client_id)
+        return receipts.after_conflict(Gym, user, client_id)
     return gym
 
 

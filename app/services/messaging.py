@@ -76,8 +76,7 @@ def may_message(sender: User, recipient: User) -> str | None:
     if follows == 2:
         return None
     return (
-        f"You can message {recipient.display_name} once you follow each other "
-        "(or when one of you coaches the other)."
+        "You can message people who follow you back, your coach and your athletes."
     )
 
 
@@ -153,9 +152,15 @@ def send(
 def attach(sender: User, stream, filename: str | None, length: int, client_id: str) -> int:
     """Store a photo or video for a message and hand it to the media pipeline (a post with
     visibility 'message', seen only by the two people in the chat); returns the post id.
-    Idempotent by the message's ``client_id``. Raises posts.UploadError (empty, too large)."""
+    Idempotent by the message's ``client_id``. Checked by content, not name: raises
+    posts.UploadError for anything that isn't a photo or video, empty or too large."""
+    from app.domain import media
     from app.services import posts
 
+    head = stream.read(16)
+    stream.seek(0)
+    if media.sniff(head) is None:
+        raise posts.UploadError("That file isn't a photo or a video.")
     upload = posts.upload_whole(sender, stream, filename, length)
     details = posts.NewPost("other", None, None, None, "message")
     return posts.create_post(sender, upload, details, f"dm:{client_id}").id
@@ -232,9 +237,29 @@ def inbox(user: User) -> list[Summary]:
     return [Summary(c, c.other(user.id), m, n) for c, m, n in rows]
 
 
+def unread_messages(user_id):
+    """SQL: how many messages from others ``user_id`` (a column or a value) has not read,
+    over all their conversations (the Messages tab's count)."""
+    return (
+        select(func.count(Message.id))
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(
+            Message.sender_id != user_id,
+            or_(
+                and_(Conversation.user_low_id == user_id, Message.id > Conversation.low_read_id),
+                and_(Conversation.user_high_id == user_id, Message.id > Conversation.high_read_id),
+            ),
+        )
+        .scalar_subquery()
+    )
+
+
 def unread_total(user: User) -> int:
-    """Messages from others the user has not read, over all their conversations."""
-    return sum(s.unread for s in inbox(user))
+    """Messages from others the user has not read, over all their conversations: counted
+    when the signed-in user was loaded (web.auth), else one query."""
+    if user.unread_messages is not None:
+        return user.unread_messages
+    return db.session.scalar(select(unread_messages(user.id)))
 
 
 def messages(

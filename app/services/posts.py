@@ -148,7 +148,7 @@ def create_post(user: User, upload: Upload, details: NewPost, client_id: str) ->
     try:
         db.session.commit()
     except IntegrityError:
-        return receipts.after_conflict(Post, user.id, client_id)
+        return receipts.after_conflict(Post, user, client_id)
     dispatch_pending()
     return post
 

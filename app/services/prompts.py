@@ -52,16 +52,39 @@ def versions(name: str) -> list[PromptTemplate]:
     )
 
 
+# Every variable the coach fills in (services/coach_ai.py), with sample values: a template
+# is tried against it before it is saved, so a typo in a name fails in the editor, not later.
+_SET = {"day": "2026-03-02", "lift": "squat", "load": "200 kg", "reps": 1, "rpe": "8",
+        "target_rpe": "8"}
+SAMPLE_CONTEXT = {
+    "athlete": {"name": "Sam", "unit": "kg", "bodyweight": "82.5 kg", "coach": "Dana"},
+    "meet": {"name": "Nationals", "date": "2026-04-12", "days_out": 42, "weeks_out": 6,
+             "federation": "IPF"},
+    "e1rm_trends": [{"lift": "squat", "current": "210 kg", "change": "+5 kg", "weeks": 4}],
+    "recent_top_sets": [_SET],
+    "next_session": [_SET],
+    "rules_advice": "6 weeks out (42 days) to Nationals.",
+    "conversation": [{"who": "Sam", "text": "Opener?"}],
+    "question": "Opener?",
+    "workout": {"day": "2026-03-02", "title": "Heavy squat", "minutes": 75, "notes": "",
+                "sets": [{"exercise": "Squat", "load": "200 kg", "reps": 1, "rpe": "8",
+                          "note": ""}]},
+}
+
+
 def check(body: str) -> None:
-    """Raise PromptError unless ``body`` is a template the sandbox can compile."""
+    """Raise PromptError unless ``body`` compiles in the sandbox and renders with the
+    variables the coach provides (SAMPLE_CONTEXT): unknown names fail here."""
     if not body.strip():
         raise PromptError("The template is empty.")
     if len(body) > MAX_BODY:
         raise PromptError(f"Templates are at most {MAX_BODY} characters.")
     try:
-        _sandbox.parse(body)
+        _sandbox.from_string(body).render(SAMPLE_CONTEXT)
     except TemplateSyntaxError as error:
         raise PromptError(f"Line {error.lineno}: {error.message}") from None
+    except Exception as error:  # noqa: BLE001 - undefined names, sandbox refusals
+        raise PromptError(f"{type(error).__name__}: {error}") from None
 
 
 def save_version(name: str, body: str, author: User) -> PromptTemplate:

@@ -56,7 +56,10 @@ def existing(model, user_id: int, client_id: str):
     return db.session.scalar(select(model).filter_by(user_id=user_id, client_id=client_id))
 
 
-def after_conflict(model, user_id: int, client_id: str):
-    """Roll back a write that lost a race to the same client id and return the winner's row."""
+def after_conflict(model, user, client_id: str):
+    """Roll back a write that lost a race to the same client id and return the winner's row.
+    ``user``: the writer (a User, or its id). Pass the object rather than ``user.id`` read
+    before the call: reading an expired attribute before the rollback raises."""
     db.session.rollback()
+    user_id = user if isinstance(user, int) else user.id
     return existing(model, user_id, client_id)

@@ -35,7 +35,7 @@ def start_workout(
     try:
         db.session.commit()
     except IntegrityError:
-        return receipts.after_conflict(Workout, user.id, client_id)
+        return receipts.after_conflict(Workout, user, client_id)
     return workout
 
 
@@ -97,7 +97,7 @@ def log_set(
     try:
         db.session.commit()
     except IntegrityError:
-        return LoggedSet(receipts.after_conflict(WorkoutSet, user.id, client_id), replayed=True)
+        return LoggedSet(receipts.after_conflict(WorkoutSet, user, client_id), replayed=True)
     return LoggedSet(entry, replayed=False)
 
 

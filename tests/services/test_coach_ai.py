@@ -220,9 +220,17 @@ def test_the_sandbox_keeps_templates_away_from_python_internals(coach_app, serve
     coach = make_user(role="coach")
     athlete = athlete_with_history()
     run_ai_jobs()
-    prompts.save_version(
-        "coach_dm_response", "{{ athlete.__class__.__mro__[1].__subclasses__() }}", coach
-    )
+    unsafe = "{{ athlete.__class__.__mro__[1].__subclasses__() }}"
+    with pytest.raises(prompts.PromptError, match="SecurityError"):
+        prompts.save_version("coach_dm_response", unsafe, coach)  # refused in the editor
+    with pytest.raises(prompts.PromptError, match="UndefinedError"):
+        prompts.save_version("coach_dm_response", "{{ athlete.nickname }}", coach)
+    # one stored before these checks existed still can't escape at run time
+    from app.extensions import db
+    from app.models import PromptTemplate
+
+    db.session.add(PromptTemplate(name="coach_dm_response", version=2, body=unsafe))
+    db.session.commit()
     before = len(server.requests)
     ask_coach(athlete)
     run_ai_jobs()

@@ -111,7 +111,7 @@ def test_who_may_message_whom(db):
     friend = make_user(display_name="Friend")
     assert messaging.may_message(athlete, coach) is None
     assert messaging.may_message(coach, athlete) is None
-    assert "follow each other" in messaging.may_message(stranger, athlete)
+    assert "people who follow you back" in messaging.may_message(stranger, athlete)
     db.session.add(Follow(follower_id=friend.id, followee_id=athlete.id))
     db.session.commit()
     assert messaging.may_message(friend, athlete) is not None  # one-way follow is not enough

@@ -38,9 +38,10 @@ def test_athlete_messages_their_coach_and_the_inbox_counts_unread(client, db):
     login(client, coach.email)
     inbox = client.get("/messages").get_data(as_text=True)
     assert "Sam Okafor" in inbox and "Opener 200 kg?" in inbox
-    assert 'aria-label="1 unread"' in inbox
+    assert '<span class="visually-hidden">1 unread</span>' in inbox
+    assert "1 unread</span>" in inbox.split('class="tabbar"')[1]  # the Messages tab too
     client.get(chat_url)
-    assert 'aria-label="1 unread"' not in client.get("/messages").get_data(as_text=True)
+    assert "1 unread</span>" not in client.get("/messages").get_data(as_text=True)
 
 
 def test_htmx_send_and_live_poll(client, htmx_client, db):
@@ -85,9 +86,10 @@ def test_pinning_attempts_from_the_chat(client, db):
             "squat_second": "200",
             "squat_third": "220",
         },
-        follow_redirects=True,
     )
-    assert "each attempt must be heavier" in bad.get_data(as_text=True)
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "each attempt must be heavier" in html
+    assert 'value="210"' in html and 'id="pin-editor" open' in html  # typed values kept
     client.post(
         chat_url + "/pin",
         data={
@@ -118,7 +120,8 @@ def test_strangers_cannot_read_or_post_to_a_conversation(client, db):
     assert client.post(base + "/unpin").status_code == 404
     assert client.post(base + "/block").status_code == 404
     refused = client.post(f"/messages/with/{athlete.id}", follow_redirects=True)
-    assert "follow each other" in refused.get_data(as_text=True)
+    assert "people who follow you back" in refused.get_data(as_text=True)
+    assert "Sam Okafor" not in refused.get_data(as_text=True)  # no names to strangers
     assert db.session.scalar(select(func.count()).select_from(Conversation)) == 1
     assert "private plan talk" not in client.get("/messages").get_data(as_text=True)
 
@@ -205,3 +208,41 @@ def test_a_week_out_the_plan_page_shows_the_pinned_attempts(client, db):
     db.session.commit()
     page = client.get("/planner").get_data(as_text=True)
     assert 'id="meet-day-attempts"' in page and "<td>152.5</td>" in page
+
+
+def test_expired_sessions_and_odd_requests_are_handled(client, htmx_client, db):
+    import io
+
+    coach, athlete = linked()
+    conversation = messaging.conversation_between(athlete, coach)
+    live = f"/messages/{conversation.id}/live"
+    polled = htmx_client.get(live)  # signed out: htmx navigates to sign-in, no swap
+    assert polled.status_code == 401 and "/auth/sign-in" in polled.headers["HX-Redirect"]
+    login(client, athlete.email)
+    opened = client.get(live)  # the poll URL opened as a page
+    assert opened.status_code == 303 and opened.headers["Location"].endswith(
+        f"/messages/{conversation.id}"
+    )
+    page = client.get(f"/messages/{conversation.id}").get_data(as_text=True)
+    fake = {
+        "client_id": form_client_id(page),
+        "body": "",
+        "attachment": (io.BytesIO(b"just some text, not a photo"), "IMG_0002.jpg"),
+    }
+    refused = client.post(
+        f"/messages/{conversation.id}",
+        data=fake,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "isn&#39;t a photo or a video" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+    # 1990 characters and 10 line breaks are 2000, as the textarea counts them
+    text = "\r\n".join(["x" * 199] * 10)
+    assert len(text.replace("\r\n", "\n")) == 1999
+    sent = client.post(
+        f"/messages/{conversation.id}",
+        data={"client_id": form_client_id(page), "body": text + "y"},
+    )
+    assert sent.status_code == 303
+    assert len(db.session.scalar(select(Message)).body) == 2000

@@ -273,6 +273,8 @@
     chatPinnedToEnd = slack < 160;
   }, { passive: true });
   document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target || event.detail.elt;
+    if (target === document.body) { chatPinnedToEnd = true; scrollChatToEnd(true); return; }  // boosted navigation
     if (event.detail.elt && event.detail.elt.id === "live") scrollChatToEnd(false);
   });
   document.addEventListener("htmx:load", function (event) {

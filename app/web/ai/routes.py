@@ -35,12 +35,16 @@ def edit_prompt(name: str):
     error, body = None, None
     if request.method == "POST":
         body = request.form.get("body", "").replace("\r\n", "\n")
+        latest = prompts.current(name).version
         try:
             saved = prompts.save_version(name, body, current_user)
         except prompts.PromptError as fault:
             error = str(fault)
         else:
-            flash(f"Saved as version {saved.version}; the next reply uses it.", "success")
+            if saved.version == latest:
+                flash(f"No changes: version {saved.version} stays in use.", "info")
+            else:
+                flash(f"Saved as version {saved.version}; the next reply uses it.", "success")
             return redirect(url_for("ai.edit_prompt", name=name), 303)
     versions = prompts.versions(name)
     return render_view(

@@ -13,7 +13,12 @@ from app.web.fields import ClientIdField, MassField, MassRange, UnitForm
 
 class MessageForm(FlaskForm):
     client_id = ClientIdField()
-    body = TextAreaField("Message", validators=[Length(max=MAX_BODY)])
+    # browsers send line breaks as CRLF: count them as one character, as the textarea does
+    body = TextAreaField(
+        "Message",
+        validators=[Length(max=MAX_BODY)],
+        filters=[lambda text: text.replace("\r\n", "\n") if text else text],
+    )
     attachment = FileField("Photo or video")
 
 

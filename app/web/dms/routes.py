@@ -8,6 +8,7 @@ poll holds one for a few milliseconds, so a handful of workers serve many open c
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -98,6 +99,8 @@ def show(conversation_id: int):
 def live(conversation_id: int):
     """The live part of the chat (from ``since`` on); 204 while nothing changed."""
     conversation = conversation_or_404(conversation_id)
+    if not wants_fragment():  # opened as a page: show the chat
+        return redirect(url_for("dms.show", conversation_id=conversation.id), 303)
     since = feed.decode_cursor(request.args.get("since"))
     if request.args.get("sig") == messaging.signature(conversation, since):
         return "", 204
@@ -178,12 +181,21 @@ def pin(conversation_id: int):
             attempts = messaging.parse_attempts(form.values(), athlete.mass_unit)
             messaging.pin_attempts(current_user, conversation, attempts, form.client_id.data)
         except messaging.MessagingError as fault:
-            flash(str(fault), "error")
+            form.form_errors.append(str(fault))
         else:
             flash("Attempts pinned.", "success")
-    else:
-        flash(next(iter(form.errors.values()))[0], "error")
-    return redirect(url_for("dms.show", conversation_id=conversation.id), 303)
+            return redirect(url_for("dms.show", conversation_id=conversation.id), 303)
+    # what was typed stays, with the error next to it and the editor open
+    shown, older = messaging.messages(conversation)
+    since = _position(shown[0]) if shown else None
+    return render_view(
+        "dms/show.html",
+        status=422,
+        **_chat(conversation, shown, older, since),
+        form=_fresh(MessageForm(formdata=None)),
+        pin_form=form,
+        pin_open=True,
+    )
 
 
 @bp.post("/<int:conversation_id>/unpin")
@@ -256,13 +268,14 @@ def _pin_form(conversation) -> PinForm:
 
     athlete = messaging.pinned_athlete(conversation, current_user)
     form = PinForm(formdata=None, mass_unit=athlete.mass_unit)
+
+    def shown(kg):  # as the athlete reads it: 440.9 lb, not 440.92452436975516...
+        return Decimal(units.mass_number(kg, athlete.mass_unit))
+
     form.client_id.data = receipts.new_client_id()
     current = messaging.current_pin(conversation)
     if current is not None:
-        loads = {
-            lift: [units.from_kg(v, athlete.mass_unit) for v in values]
-            for lift, values in current.attempts.items()
-        }
+        loads = {lift: [shown(v) for v in values] for lift, values in current.attempts.items()}
     else:
         loads = {}
         meet = planner.active_meet(athlete, local_today(athlete.time_zone or "UTC"))
@@ -270,10 +283,7 @@ def _pin_form(conversation) -> PinForm:
             chosen = planner.projected_attempts(
                 athlete, meet, local_today(athlete.time_zone or "UTC")
             )
-            loads = {
-                lift: [units.from_kg(v, athlete.mass_unit) for v in a.as_tuple()]
-                for lift, a in chosen.items()
-            }
+            loads = {lift: [shown(v) for v in a.as_tuple()] for lift, a in chosen.items()}
     for lift, values in loads.items():
         for attempt, value in zip(messaging.ATTEMPTS, values, strict=True):
             getattr(form, f"{lift}_{attempt}").data = value

@@ -77,4 +77,4 @@ def recent_logins(
         query = query.where(LoginEvent.success.is_(False))
     if user_id is not None:
         query = query.where(LoginEvent.user_id == user_id)
-    return list(db.session.execute(query).tuples())
+    return list(db.session.execute(query).all())

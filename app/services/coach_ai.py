@@ -139,7 +139,9 @@ def _attempts(athlete: User, meet, today: date) -> tuple[dict, str]:
     pins = messaging.meet_day_pins(athlete)
     if pins:
         pinned = pins[0][0].attempts
-        return {lift: tuple(Decimal(v) for v in values) for lift, values in pinned.items()}, "pinned"
+        return {
+            lift: tuple(Decimal(v) for v in values) for lift, values in pinned.items()
+        }, "pinned"
     if meet is None:
         return {}, "planned"
     chosen = planner.projected_attempts(athlete, meet, today)

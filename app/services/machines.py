@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -47,7 +47,7 @@ def _text(values: dict, key: str) -> str:
 
 def _limit(field: str, text: str, most: int, what: str) -> str:
     if len(text) > most:
-        raise MachineError(field, f"Keep the {what} under {most + 1} characters.")
+        raise MachineError(field, f"Keep the {what} to {most} characters or fewer.")
     return text
 
 
@@ -87,7 +87,8 @@ def clean_settings(settings: list[dict]) -> list[dict]:
             raise MachineError("settings", f'Add a value for "{name}".')
         if max(len(name), len(value)) > MAX_SETTING_CHARS:
             raise MachineError(
-                "settings", f"Keep setting names and values under {MAX_SETTING_CHARS + 1} characters."
+                "settings",
+                f"Keep setting names and values to {MAX_SETTING_CHARS} characters or fewer.",
             )
         kept.append({"name": name, "value": value})
     if len(kept) > MAX_SETTINGS:
@@ -102,15 +103,16 @@ def create_note(user: User, values: dict, client_id: str) -> MachineNote:
     if existing is not None:
         return existing
     note = MachineNote(user_id=user.id, client_id=client_id, **clean(values))
-    return _insert(user, note)
+    return _insert(user, note, client_id)
 
 
-def _insert(user: User, note: MachineNote) -> MachineNote:
+def _insert(user: User, note: MachineNote, client_id: str) -> MachineNote:
     db.session.add(note)
     try:
         db.session.commit()
     except IntegrityError:  # a concurrent request with the same client id won
-        winner = receipts.after_conflict(MachineNote, user.id, note.client_id)
+        # the user object, not user.id: its attributes can't be read before the rollback
+        winner = receipts.after_conflict(MachineNote, user, client_id)
         if winner is None:
             raise
         return winner
@@ -150,6 +152,13 @@ def delete_note(user: User, note: MachineNote, client_id: str) -> None:
     ``copied_from_id`` becomes NULL)."""
     try:
         receipts.stamp(user.id, client_id, "machine.delete", _delete_digest(note.id))
+        # the foreign key says ON DELETE SET NULL, but SQLite only obeys it with
+        # PRAGMA foreign_keys on, and a reused id would then point a copy at a stranger's note
+        db.session.execute(
+            update(MachineNote)
+            .filter(MachineNote.copied_from_id == note.id)
+            .values(copied_from_id=None)
+        )
         db.session.delete(note)
         db.session.commit()
     except IntegrityError:  # the same delete, sent twice at once
@@ -178,7 +187,7 @@ def copy_note(user: User, source: MachineNote, client_id: str) -> MachineNote:
         is_public=False,
         copied_from_id=source.id,
     )
-    return _insert(user, note)
+    return _insert(user, note, client_id)
 
 
 def may_see(user: User, note: MachineNote) -> bool:
@@ -210,6 +219,8 @@ def mine(user: User) -> list[MachineNote]:
 
 @dataclass(frozen=True)
 class Found:
+    """What a search returned: at most the limit of notes, newest first."""
+
     notes: list[MachineNote]
     more: bool  # more public notes matched than were returned
 
@@ -268,7 +279,7 @@ _DEMO_NOTES = (
         "demo-machine-leg-press",
         {
             "brand": "Atlantis",
-            "model": "Leg Press C-105",
+            "model": "45° Leg Press",
             "machine_type": "leg_press",
             "gym_name": "Iron Works Leeds",
             "settings": [
@@ -276,7 +287,7 @@ _DEMO_NOTES = (
                 {"name": "Safety pins", "value": "12"},
                 {"name": "Foot plate", "value": "high"},
             ],
-            "notes": "Sled is heavy on its own: about 110 kg before plates.",
+            "notes": "The sled is heavy on its own: log the plates only, and compare like with like.",
             "is_public": False,
         },
     ),

@@ -75,9 +75,7 @@ def may_message(sender: User, recipient: User) -> str | None:
     )
     if follows == 2:
         return None
-    return (
-        "You can message people who follow you back, your coach and your athletes."
-    )
+    return "You can message people who follow you back, your coach and your athletes."
 
 
 def conversation_between(a: User, b: User) -> Conversation:

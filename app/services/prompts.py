@@ -54,21 +54,36 @@ def versions(name: str) -> list[PromptTemplate]:
 
 # Every variable the coach fills in (services/coach_ai.py), with sample values: a template
 # is tried against it before it is saved, so a typo in a name fails in the editor, not later.
-_SET = {"day": "2026-03-02", "lift": "squat", "load": "200 kg", "reps": 1, "rpe": "8",
-        "target_rpe": "8"}
+_SET = {
+    "day": "2026-03-02",
+    "lift": "squat",
+    "load": "200 kg",
+    "reps": 1,
+    "rpe": "8",
+    "target_rpe": "8",
+}
 SAMPLE_CONTEXT = {
     "athlete": {"name": "Sam", "unit": "kg", "bodyweight": "82.5 kg", "coach": "Dana"},
-    "meet": {"name": "Nationals", "date": "2026-04-12", "days_out": 42, "weeks_out": 6,
-             "federation": "IPF"},
+    "meet": {
+        "name": "Nationals",
+        "date": "2026-04-12",
+        "days_out": 42,
+        "weeks_out": 6,
+        "federation": "IPF",
+    },
     "e1rm_trends": [{"lift": "squat", "current": "210 kg", "change": "+5 kg", "weeks": 4}],
     "recent_top_sets": [_SET],
     "next_session": [_SET],
     "rules_advice": "6 weeks out (42 days) to Nationals.",
     "conversation": [{"who": "Sam", "text": "Opener?"}],
     "question": "Opener?",
-    "workout": {"day": "2026-03-02", "title": "Heavy squat", "minutes": 75, "notes": "",
-                "sets": [{"exercise": "Squat", "load": "200 kg", "reps": 1, "rpe": "8",
-                          "note": ""}]},
+    "workout": {
+        "day": "2026-03-02",
+        "title": "Heavy squat",
+        "minutes": 75,
+        "notes": "",
+        "sets": [{"exercise": "Squat", "load": "200 kg", "reps": 1, "rpe": "8", "note": ""}],
+    },
 }
 
 

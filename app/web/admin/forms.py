@@ -7,12 +7,13 @@ from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from app.models.user import ROLES
+from app.web.fields import options
 
 
 class RoleForm(FlaskForm):
     role = RadioField(
         "Role",
-        choices=[(role, role.capitalize()) for role in ROLES],
+        choices=options((role, role.capitalize()) for role in ROLES),
         validators=[InputRequired("Choose a role.")],
         description="Coaches see the athletes they coach and edit AI prompts; admins see everything.",
     )

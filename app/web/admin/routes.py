@@ -30,7 +30,7 @@ def index():
 def list_users():
     search = request.args.get("q", "").strip()
     users = admin.find_users(search, request.args.get("page", 1, type=int))
-    return render_view("admin/users.html", block="user-results", users=users, search=search)
+    return render_view("admin/users.html", block="user_results", users=users, search=search)
 
 
 @bp.get("/users/<int:user_id>")

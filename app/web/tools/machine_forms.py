@@ -19,7 +19,7 @@ def _strip(value):
 
 
 def _too_long(what: str, most: int) -> Length:
-    return Length(max=most, message=f"Keep the {what} under {most + 1} characters.")
+    return Length(max=most, message=f"Keep the {what} to {most} characters or fewer.")
 
 
 class SettingForm(Form):
@@ -109,7 +109,11 @@ class MachineForm(FlaskForm):
         """How many setting rows to show open: SHOWN_SETTINGS, or up to one past the last
         filled row (the others sit behind a disclosure)."""
         last = max(
-            (i + 1 for i, e in enumerate(self.settings.entries) if e.form.name.data or e.form.value.data),
+            (
+                i + 1
+                for i, e in enumerate(self.settings.entries)
+                if e.form.name.data or e.form.value.data
+            ),
             default=0,
         )
         return min(max(SHOWN_SETTINGS, last + 1), len(self.settings.entries))

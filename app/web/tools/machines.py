@@ -100,7 +100,6 @@ def search_machines():
         form=form,
         found=found,
         filtered=any(form.criteria().values()),
-        type_labels=machines.TYPE_LABELS,
     )
 
 
@@ -131,7 +130,12 @@ def _show_page(note: MachineNote, action_form: NoteActionForm | None = None):
         status=422 if action_form else 200,
         note=note,
         source=source or None,
-        action_error=action_form.client_id.errors[0] if action_form else None,
+        action_error=next(iter(action_form.errors.values()))[0] if action_form else None,
         new_client_id=receipts.new_client_id(),
-        type_labels=machines.TYPE_LABELS,
     )
+
+
+@bp.app_template_filter("machine_type_label")
+def machine_type_label(machine_type: str) -> str:
+    """'hack_squat' -> 'Hack squat'."""
+    return machines.TYPE_LABELS.get(machine_type, machine_type)

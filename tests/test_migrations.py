@@ -45,3 +45,47 @@ def test_all_migrations_apply_to_an_empty_database_and_match_the_models(
         assert {"users", "athlete_profiles", "write_receipts", "alembic_version"} <= tables
     finally:
         drop()
+
+
+def test_the_prompt_templates_are_seeded_once_and_edits_survive_a_rerun(
+    db_url, app_factory, tmp_path
+):
+    import importlib.util
+    from pathlib import Path
+
+    from alembic.operations import Operations
+
+    root = Path(__file__).resolve().parents[1]
+    [path] = (root / "migrations" / "versions").glob("aaeb3c562b6d_*.py")
+    spec = importlib.util.spec_from_file_location("seeding_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    url, drop = empty_database(db_url, tmp_path)
+    try:
+        app = app_factory(url)
+        with app.app_context():
+            flask_migrate.upgrade()
+            files = {p.stem: p.read_text() for p in (root / "ai" / "templates").glob("*.j2")}
+            with db.engine.begin() as conn:
+                rows = conn.execute(text("SELECT name, version, body FROM prompt_templates"))
+                assert {name: (version, body) for name, version, body in rows} == {
+                    name: (1, body) for name, body in files.items()
+                }
+                conn.execute(
+                    text(
+                        "UPDATE prompt_templates SET body = 'edited' WHERE name = 'coach_dm_response'"
+                    )
+                )
+            with db.engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+                migration.seed_prompt_templates()  # run again: nothing added, nothing overwritten
+            with db.engine.connect() as conn:
+                assert conn.scalar(text("SELECT count(*) FROM prompt_templates")) == 3
+                assert (
+                    conn.scalar(
+                        text("SELECT body FROM prompt_templates WHERE name = 'coach_dm_response'")
+                    )
+                    == "edited"
+                )
+            db.engine.dispose()
+    finally:
+        drop()

@@ -260,11 +260,6 @@
   document.addEventListener("DOMContentLoaded", function () { wirePlateCalculator(document); });
   document.addEventListener("htmx:load", function (event) { wirePlateCalculator(event.detail.elt); });
 
-  // A chat in a hidden tab doesn't poll, so "Seen" means the reader had it on screen.
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    if (document.hidden && event.detail.elt && event.detail.elt.id === "live") event.preventDefault();
-  });
-
   // Chats open at the newest message and follow new ones, unless the reader scrolled up.
   var chatPinnedToEnd = true;
   function scrollChatToEnd(force) {

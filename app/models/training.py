@@ -76,6 +76,9 @@ class PlanSession(db.Model):
     deload: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(String(80))
     is_meet: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the athlete's coach changed the prescriptions: a rebuilt plan keeps them.
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     plan = relationship("Plan", back_populates="sessions")
     exercises = relationship(

@@ -163,6 +163,7 @@ def _generate(user: User, meet: Meet, today: date) -> Plan:
         unit=user.mass_unit,
     )
     generated = programming.generate_plan(inputs)
+    kept = _coach_edits(meet.plan, today)
     if meet.plan is not None:
         db.session.delete(meet.plan)
         db.session.flush()
@@ -206,9 +207,71 @@ def _generate(user: User, meet: Meet, today: date) -> Plan:
                 for i, p in enumerate(day.exercises)
             ]
             plan.sessions.append(session)
+    _restore_coach_edits(plan, kept)
     db.session.add(plan)
     db.session.flush()
     return plan
+
+
+def _coach_edits(plan: Plan | None, today: date) -> dict[date, dict]:
+    """The coming sessions of ``plan`` a coach edited, by day, as plain values (the rows go
+    with the old plan)."""
+    if plan is None:
+        return {}
+    return {
+        s.day: {
+            "title": s.title,
+            "edited_by_id": s.edited_by_id,
+            "edited_at": s.edited_at,
+            "exercises": [
+                (e.name, e.lift, e.kind, e.sets, e.reps, e.rpe, e.load_kg) for e in s.exercises
+            ],
+        }
+        for s in plan.sessions
+        if s.edited_at is not None and s.day >= today and not s.is_meet
+    }
+
+
+def _restore_coach_edits(plan: Plan, kept: dict[date, dict]) -> None:
+    """A rebuilt plan keeps what the coach prescribed: an edited day replaces the generated
+    session of that day, or is added back (in the week it falls in) when the new plan has
+    none that day. Days on or after the meet are dropped."""
+    meet_day = max((s.day for s in plan.sessions if s.is_meet), default=None)
+    by_day = {s.day: s for s in plan.sessions}
+    for day, edit in sorted(kept.items()):
+        if meet_day is not None and day >= meet_day:
+            continue
+        session = by_day.get(day)
+        if session is None:
+            before = max(
+                (s for s in plan.sessions if s.day < day), key=lambda s: s.day, default=None
+            )
+            template = before or min(plan.sessions, key=lambda s: s.day)
+            session = PlanSession(
+                day=day,
+                week_number=template.week_number,
+                block=template.block,
+                deload=template.deload,
+                title=edit["title"],
+                is_meet=False,
+            )
+            plan.sessions.append(session)
+        session.title = edit["title"]
+        session.edited_by_id, session.edited_at = edit["edited_by_id"], edit["edited_at"]
+        session.exercises = [
+            PlanExercise(
+                position=i,
+                name=n,
+                lift=lift,
+                kind=kind,
+                sets=sets,
+                reps=reps,
+                rpe=rpe,
+                load_kg=load,
+            )
+            for i, (n, lift, kind, sets, reps, rpe, load) in enumerate(edit["exercises"])
+        ]
+    plan.sessions.sort(key=lambda s: s.day)
 
 
 def next_session(plan: Plan, today: date) -> PlanSession | None:

@@ -151,3 +151,41 @@ def test_the_roster_shows_adherence_and_flags(client, db):
     assert "1 missed session this week" in page
     assert "Pain noted" in page
     assert db.session.scalar(select(Workout)).notes.startswith("Left knee")
+
+
+def test_a_rebuilt_plan_keeps_the_sessions_the_coach_edited(client, db):
+    coach = make_user(role="coach")
+    athlete = planned_athlete("Sam")
+    social.link_coach(coach, athlete)
+    meet = with_plan(athlete, weeks=8)
+    session = meet.plan.sessions[1]
+    day, top = session.day, next(e for e in session.exercises if e.load_kg is not None)
+    login(client, coach.email)
+    form = {}
+    for ex in session.exercises:
+        form.update(
+            {
+                f"ex{ex.id}_sets": ex.sets,
+                f"ex{ex.id}_reps": ex.reps,
+                f"ex{ex.id}_rpe": str(ex.rpe),
+                f"ex{ex.id}_load": "",
+            }
+        )
+    form.update({f"ex{top.id}_sets": 5, f"ex{top.id}_load": "123.5"})
+    assert client.post(f"/coach/sessions/{session.id}", data=form).status_code == 303
+    today = local_today("UTC")
+    values = {
+        "name": "Nationals",
+        "meet_date": meet.meet_date + timedelta(weeks=2),
+        "federation": "IPF",
+    }
+    planner.save_meet(athlete, values, "55555555-5555-4555-8555-555555555555", today, meet)
+    db.session.expire_all()
+    rebuilt = {s.day: s for s in meet.plan.sessions}
+    kept = rebuilt[day]
+    assert kept.edited_by_id == coach.id
+    changed = next(e for e in kept.exercises if e.name == top.name and e.kind == top.kind)
+    assert (changed.sets, changed.load_kg) == (5, Decimal("123.5"))
+    client.post("/auth/sign-out")
+    login(client, athlete.email)
+    assert "set by your coach" in client.get(f"/planner/sessions/{kept.id}").get_data(as_text=True)

@@ -11,6 +11,7 @@ from app.domain import units
 from app.extensions import db
 from app.hypermedia import render_view
 from app.models import CoachInvite, Post, User, Workout
+from app.models.types import utcnow
 from app.services import planner, roster, social
 from app.web.access import role_required
 from app.web.coach import bp
@@ -159,6 +160,7 @@ def edit_session(session_id: int):
             ex.rpe = form[f"ex{ex.id}_rpe"].rpe
             load = form[f"ex{ex.id}_load"].data
             ex.load_kg = units.to_kg(load, unit) if load is not None else None
+        session.edited_by_id, session.edited_at = current_user.id, utcnow()  # kept on rebuilds
         db.session.commit()  # the same values again change nothing: idempotent
         flash(f"{athlete.display_name}'s session on {session.day:%a %-d %b} is updated.", "success")
         return redirect(url_for("coach.show_athlete", athlete_id=athlete.id), 303)

@@ -66,3 +66,31 @@ def test_production_hardens_cookies_and_sends_hsts(monkeypatch, app_factory):
     response = prod.test_client().get("/healthz")
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_the_web_app_manifest_makes_meetday_installable(client):
+    from io import BytesIO
+
+    from PIL import Image
+
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response.mimetype == "application/manifest+json"
+    manifest = response.get_json()
+    # Chromium's installability criteria: a name, a start URL, standalone display, icons of
+    # 192 and 512 px (web.dev/articles/install-criteria); maskable for Android's shapes
+    assert manifest["name"] and manifest["short_name"] and manifest["start_url"] == "/planner"
+    assert manifest["display"] == "standalone"
+    sizes = {(i["sizes"], i["purpose"]) for i in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        served = client.get(icon["src"])
+        assert served.status_code == 200
+        if icon["type"] == "image/png":
+            width, height = Image.open(BytesIO(served.data)).size
+            assert f"{width}x{height}" == icon["sizes"]
+        served.close()
+    assert [s["url"] for s in manifest["shortcuts"]] == ["/planner", "/tools/plates"]
+    page = client.get("/auth/sign-in").get_data(as_text=True)
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in page
+    assert 'rel="apple-touch-icon"' in page

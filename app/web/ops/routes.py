@@ -1,4 +1,5 @@
-"""Health endpoints for the platform: /healthz (process up), /readyz (database and Redis)."""
+"""Platform endpoints: /healthz (process up), /readyz (database and Redis), and the web app
+manifest (/manifest.webmanifest) that makes Meetday installable."""
 
 from __future__ import annotations
 
@@ -15,6 +16,57 @@ def home():
     if current_user.is_authenticated:
         return redirect(url_for("planner.index"))
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: names, icons (incl. maskable), colours, standalone display and
+    shortcuts to today's session and the plate calculator."""
+
+    def icon(name: str, size: str, purpose: str = "any") -> dict:
+        return {
+            "src": url_for("static", filename=f"icons/{name}"),
+            "sizes": size,
+            "type": "image/png" if name.endswith(".png") else "image/svg+xml",
+            "purpose": purpose,
+        }
+
+    body = {
+        "name": "Meetday",
+        "short_name": "Meetday",
+        "description": "Powerlifting training that peaks on meet day.",
+        "id": "/",
+        "start_url": url_for("planner.index"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": "#17181c",
+        "background_color": "#f6f5f2",
+        "icons": [
+            icon("icon-192.png", "192x192"),
+            icon("icon-512.png", "512x512"),
+            icon("maskable-512.png", "512x512", "maskable"),
+            icon("favicon.svg", "any"),
+        ],
+        "shortcuts": [
+            {
+                "name": "Today's session",
+                "short_name": "Today",
+                "url": url_for("planner.index"),
+                "icons": [icon("icon-192.png", "192x192")],
+            },
+            {
+                "name": "Plate calculator",
+                "short_name": "Plates",
+                "url": url_for("tools.plate_calculator"),
+                "icons": [icon("icon-192.png", "192x192")],
+            },
+        ],
+    }
+    response = jsonify(body)
+    response.mimetype = "application/manifest+json"
+    response.cache_control.public, response.cache_control.max_age = True, 3600
+    return response
 
 
 @bp.get("/healthz")

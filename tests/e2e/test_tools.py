@@ -92,3 +92,14 @@ def test_offline_plate_calculator_matches_the_server(
     expect(page.locator("#plate-result [data-per-side]")).to_have_attribute(
         "data-per-side", "15,15"
     )
+    assert "csrf_token" not in page.url and "client_id" not in page.url  # no secrets in links
+
+    # keep this inventory as a gym: it comes back from the Plates menu
+    if not page.locator(".plate-inventory").evaluate("details => details.open"):
+        page.locator(".plate-inventory summary").click()
+    page.get_by_label("Save these plates, bar and collars as").fill("Garage")
+    page.get_by_role("button", name="Save gym").click()
+    expect(page.get_by_text("Saved Garage")).to_be_visible()
+    expect(page.locator("#plate-result [data-per-side]")).to_have_attribute(
+        "data-per-side", "15,15"
+    )

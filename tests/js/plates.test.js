@@ -7,7 +7,7 @@ const vectors = require(path.join(__dirname, "../vectors/plates.json"));
 
 function loading(found) {
   return found && {
-    achieved_kg: plates.format(found.achievedUnits, "kg"),
+    achieved_kg: plates.exactKg(found.achievedUnits),
     per_side: found.perSide.map((p) => p.weight),
   };
 }
@@ -30,5 +30,7 @@ for (const c of vectors.cases) {
 test("exact conversion: 1 lb is 0.45359237 kg", () => {
   assert.equal(plates.toUnits("45", "lb"), 204116566500);  // 20.41165665 kg in 1e-10 kg
   assert.equal(plates.format(plates.toUnits("317.5", "lb"), "lb"), "317.5");
+  // shown to 4 decimals like the server: 100 lb = 45.359237 kg
+  assert.equal(plates.format(plates.toUnits("100", "lb"), "kg"), "45.3592");
   assert.throws(() => plates.toUnits("abc", "kg"), plates.PlateError);
 });

@@ -242,18 +242,25 @@
       } else if (t.name === "plate_unit") {
         form.elements.preset.value = "custom";
         showGrid();
-      } else if (t.name === "unit") {
-        form.elements.bar.value = t.value === "kg" ? "20" : "45";
-        form.elements.collar.value = "";
+      } else if (t.name === "unit") {  // same bar and collars, said in the other unit
+        ["bar", "collar"].forEach(function (name) {
+          var input = form.elements[name], from = t.value === "kg" ? "lb" : "kg", value = input.value.trim().replace(",", ".");
+          if (!value) return;
+          try { input.value = window.MeetdayPlates.format(window.MeetdayPlates.toUnits(value, from), t.value); } catch (e) { /* leave what was typed */ }
+        });
       }
       renderPlates(form);
       var query = new URLSearchParams(new FormData(form)).toString();
       history.replaceState(history.state, "", form.action + "?" + query);
     });
-    form.addEventListener("submit", function (event) {
-      if (event.submitter && event.submitter.hasAttribute("formaction")) return;  // "Save gym"
-      event.preventDefault();
-      renderPlates(form);
+    form.addEventListener("submit", function (event) { event.preventDefault(); renderPlates(form); });
+    var save = document.querySelector("form[data-save-gym]");
+    if (save) save.addEventListener("submit", function () {  // post the inputs as they stand now
+      save.querySelectorAll("[data-copy]").forEach(function (input) { input.remove(); });
+      new FormData(form).forEach(function (value, name) {
+        var copy = el("input"); copy.type = "hidden"; copy.name = name; copy.value = value;
+        copy.setAttribute("data-copy", ""); save.append(copy);
+      });
     });
     if (form.elements.target.value) renderPlates(form);
   }

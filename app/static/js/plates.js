@@ -96,20 +96,22 @@
     return { targetUnits: targetUnits, exact: false, best: best, below: below, above: above };
   }
 
-  // units -> a decimal string in kg (exact) or lb (to 4 decimals, half up)
+  // units -> a decimal string in kg or lb to 4 decimals, half up (as the server's achieved_in)
   function format(units, unit) {
     var value = BigInt(units), whole, frac;
-    if (unit === "kg") {
-      whole = value / 10000000000n;
-      frac = String(value % 10000000000n).padStart(10, "0");
-    } else {
-      var tenThousandths = (value * 10000n * 2n + UNIT_SIZE.lb) / (2n * UNIT_SIZE.lb);
-      whole = tenThousandths / 10000n;
-      frac = String(tenThousandths % 10000n).padStart(4, "0");
-    }
+    var size = UNIT_SIZE[unit];  // to 4 decimals, half up, as the server shows it
+    var tenThousandths = (value * 10000n * 2n + size) / (2n * size);
+    whole = tenThousandths / 10000n;
+    frac = String(tenThousandths % 10000n).padStart(4, "0");
     frac = frac.replace(/0+$/, "");
     return frac ? whole + "." + frac : String(whole);
   }
 
-  return { toUnits: toUnits, inventory: inventory, reachable: reachable, load: load, format: format, PlateError: PlateError };
+  // units -> the exact load in kg as a decimal string (units are 10^-10 kg)
+  function exactKg(units) {
+    var value = BigInt(units), frac = String(value % 10000000000n).padStart(10, "0").replace(/0+$/, "");
+    return frac ? (value / 10000000000n) + "." + frac : String(value / 10000000000n);
+  }
+
+  return { exactKg: exactKg, toUnits: toUnits, inventory: inventory, reachable: reachable, load: load, format: format, PlateError: PlateError };
 });

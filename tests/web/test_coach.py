@@ -189,3 +189,25 @@ def test_a_rebuilt_plan_keeps_the_sessions_the_coach_edited(client, db):
     client.post("/auth/sign-out")
     login(client, athlete.email)
     assert "set by your coach" in client.get(f"/planner/sessions/{kept.id}").get_data(as_text=True)
+
+
+def test_an_invite_opened_before_signing_up_waits_for_onboarding(client, db):
+    coach = make_user(role="coach", display_name="Dana")
+    login(client, coach.email)
+    code = invite_code(client)
+    client.post("/auth/sign-out")
+    to_sign_in = client.get(f"/coach/join/{code}")
+    assert to_sign_in.status_code == 302 and "next=" in to_sign_in.headers["Location"]
+    sign_in_page = client.get(to_sign_in.headers["Location"]).get_data(as_text=True)
+    assert f"/auth/sign-up?next=/coach/join/{code}" in sign_in_page
+    signed_up = client.post(
+        f"/auth/sign-up?next=/coach/join/{code}",
+        data={
+            "email": "new@example.com",
+            "password": "correct horse battery",
+            "display_name": "New Lifter",
+        },
+    )
+    assert "/profile/steps/1" in signed_up.headers["Location"]  # onboarding first
+    with client.session_transaction() as session:
+        assert session["after_onboarding"] == f"/coach/join/{code}"  # ...then the invite

@@ -39,6 +39,10 @@ def _record_login(user, email, method: str, success: bool) -> None:
 
 def _landing(user) -> str:
     if user.needs_onboarding:
+        # where they were going (e.g. a coach's invite link) waits for the profile to be done
+        target = _safe_next("")
+        if target:
+            session["after_onboarding"] = target
         return _onboarding_url(user)
     return _safe_next(url_for("planner.index"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_login import current_user, login_required
 
 from app.hypermedia import render_view
@@ -97,11 +97,15 @@ def show_step(step: int):
 def _after_save(step: int, profile, was_complete: bool):
     if not profile.is_complete:
         return redirect(url_for("onboarding.show_step", step=step + 1), 303)
+    waiting = session.pop("after_onboarding", None) if not was_complete else None
     if not was_complete and planner.plan_first_meet(
         current_user, local_today(current_user.time_zone)
     ):
         flash("Your profile is ready, and so is your plan to the meet.", "success")
-        return redirect(url_for("planner.index"), 303)
+        return redirect(waiting or url_for("planner.index"), 303)
+    if waiting:  # e.g. the coach's invite they opened before signing up
+        flash("Your profile is ready.", "success")
+        return redirect(waiting, 303)
     flash("Saved." if was_complete else "Your profile is ready.", "success")
     return redirect(url_for("onboarding.show_profile"), 303)
 

@@ -60,11 +60,14 @@ def _today(user: User) -> date:
     return local_today(user.time_zone or "UTC")
 
 
-def facts(athlete: User, today: date, upto: Workout | None = None) -> coaching.AthleteFacts:
+def facts(
+    athlete: User, today: date, upto: Workout | None = None, with_attempts: bool = True
+) -> coaching.AthleteFacts:
     """What the coaches (rules and LLM) know: the next meet, each session's top set per lift
     over the last HISTORY_WEEKS weeks with its planned RPE, the e1RM history and the next
     session's top sets. ``upto``: as things stood when that workout was done (later
-    workouts and their e1RMs left out), for a comment on it."""
+    workouts and their e1RMs left out), for a comment on it. ``with_attempts``: also the meet
+    attempts (a roster has no use for them and they cost a look through the chats)."""
     since = today - timedelta(weeks=HISTORY_WEEKS)
     query = (
         select(Workout)
@@ -119,7 +122,7 @@ def facts(athlete: User, today: date, upto: Workout | None = None) -> coaching.A
                 for e in session.exercises
                 if e.kind == "top set" and e.lift in LIFTS and e.load_kg is not None
             ]
-    attempts, source = _attempts(athlete, meet, today)
+    attempts, source = _attempts(athlete, meet, today) if with_attempts else ({}, "planned")
     return coaching.AthleteFacts(
         attempts=attempts,
         attempts_source=source,

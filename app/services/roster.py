@@ -153,59 +153,59 @@ class RosterRow:
 
 
 def roster(coach: User, today: date) -> list[RosterRow]:
-    """Every athlete of ``coach`` with countdown, last workout, adherence (sessions done /
-    planned so far), e1RM trend per lift and flags: missed sessions in the last week, top
-    sets running HOT_RPE over target, pain noted in a workout's notes."""
-    rows = []
-    for athlete in athletes_of(coach):
-        meet = planner.active_meet(athlete, today)
-        sessions = meet.plan.sessions if meet and meet.plan else []
-        past = [s for s in sessions if s.day <= today and not s.is_meet]
-        done_ids = set(
-            db.session.scalars(
-                select(Workout.plan_session_id).filter(
-                    Workout.user_id == athlete.id, Workout.completed_at.is_not(None)
-                )
+    """Every athlete of ``coach`` as a RosterRow (see row_for), by name."""
+    return [row_for(athlete, today) for athlete in athletes_of(coach)]
+
+
+def row_for(athlete: User, today: date) -> RosterRow:
+    """One athlete's countdown, last workout, adherence (sessions done / planned so far),
+    e1RM trend per lift and flags: missed sessions in the last week, top sets running
+    HOT_RPE over target, pain noted in a workout's notes."""
+    meet = planner.active_meet(athlete, today)
+    sessions = meet.plan.sessions if meet and meet.plan else []
+    past = [s for s in sessions if s.day <= today and not s.is_meet]
+    done_ids = set(
+        db.session.scalars(
+            select(Workout.plan_session_id).filter(
+                Workout.user_id == athlete.id, Workout.completed_at.is_not(None)
             )
         )
-        last = db.session.scalar(
-            select(Workout)
-            .filter(Workout.user_id == athlete.id, Workout.completed_at.is_not(None))
-            .order_by(Workout.completed_at.desc())
-            .limit(1)
-        )
-        known = coach_ai.facts(athlete, today)
-        row = RosterRow(
-            athlete=athlete,
-            meet=meet,
-            days_out=(meet.meet_date - today).days if meet else None,
-            last_workout=last,
-            done=sum(1 for s in past if s.id in done_ids),
-            planned=len(past),
-        )
-        for lift, points in sorted(known.e1rm_history.items()):
-            trend = coaching.e1rm_trend(points, today)
-            row.trends[lift] = trend[3] if trend else None
-        missed = [
-            s
-            for s in past
-            if s.id not in done_ids
-            and s.day >= today - timedelta(days=FLAG_WINDOW_DAYS)
-            and s.day < today
-        ]
-        if missed:
-            row.flags.append(
-                f"{len(missed)} missed session{'s' if len(missed) > 1 else ''} this week"
-            )
-        for lift in ("squat", "bench", "deadlift"):
-            offset = coaching.rpe_offset([s for s in known.top_sets if s.lift == lift])
-            if offset is not None and offset >= HOT_RPE:
-                row.flags.append(f"{lift.capitalize()} RPE {offset:+.1f} over target")
-        noted = _pain_noted(athlete, today)
-        if noted:
-            row.flags.append(f"Pain noted {noted.isoformat()}")
-        rows.append(row)
-    return rows
+    )
+    last = db.session.scalar(
+        select(Workout)
+        .filter(Workout.user_id == athlete.id, Workout.completed_at.is_not(None))
+        .order_by(Workout.completed_at.desc())
+        .limit(1)
+    )
+    known = coach_ai.facts(athlete, today, with_attempts=False)
+    row = RosterRow(
+        athlete=athlete,
+        meet=meet,
+        days_out=(meet.meet_date - today).days if meet else None,
+        last_workout=last,
+        done=sum(1 for s in past if s.id in done_ids),
+        planned=len(past),
+    )
+    for lift, points in sorted(known.e1rm_history.items()):
+        trend = coaching.e1rm_trend(points, today)
+        row.trends[lift] = trend[3] if trend else None
+    missed = [
+        s
+        for s in past
+        if s.id not in done_ids
+        and s.day >= today - timedelta(days=FLAG_WINDOW_DAYS)
+        and s.day < today
+    ]
+    if missed:
+        row.flags.append(f"{len(missed)} missed session{'s' if len(missed) > 1 else ''} this week")
+    for lift in ("squat", "bench", "deadlift"):
+        offset = coaching.rpe_offset([s for s in known.top_sets if s.lift == lift])
+        if offset is not None and offset >= HOT_RPE:
+            row.flags.append(f"{lift.capitalize()} RPE {offset:+.1f} over target")
+    noted = _pain_noted(athlete, today)
+    if noted:
+        row.flags.append(f"Pain noted {noted.isoformat()}")
+    return row
 
 
 def _pain_noted(athlete: User, today: date) -> date | None:

@@ -16,7 +16,7 @@ from app.models import LoginEvent, User
 from app.models.types import utcnow
 from app.services import audit, coach_ai
 from tests.conftest import login, make_athlete, make_user
-from tests.oidc import running_provider, set_claims
+from tests.oidc import set_claims
 from tests.web.test_oidc import authorize
 
 
@@ -284,24 +284,7 @@ def test_record_login_refuses_an_unknown_method(db):
         audit.record_login(None, "a@example.com", "magic-link", True)
 
 
-# OpenID Connect (the provider mock, as in test_oidc.py)
-
-
-@pytest.fixture(scope="module")
-def issuer():
-    with running_provider() as url:
-        yield url
-
-
-@pytest.fixture
-def oidc_client(app_factory, db, issuer):
-    app = app_factory(
-        OIDC_ISSUER=issuer,
-        OIDC_CLIENT_ID="meetday",
-        OIDC_CLIENT_SECRET="test-secret",
-        OIDC_PROVIDER_NAME="Test ID",
-    )
-    return app.test_client()
+# OpenID Connect (the provider mock and oidc_client come from tests/web/conftest.py)
 
 
 def test_openid_connect_sign_ins_are_audited_when_they_finish_or_fail(oidc_client, issuer, db):

@@ -2,30 +2,12 @@
 
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 import requests
 from sqlalchemy import select
 
 from app.models import OidcIdentity, User
 from tests.conftest import make_user
-from tests.oidc import closed_port, running_provider, set_claims, silent_server
-
-
-@pytest.fixture(scope="module")
-def issuer():
-    with running_provider() as url:
-        yield url
-
-
-@pytest.fixture
-def oidc_client(app_factory, db, issuer):
-    app = app_factory(
-        OIDC_ISSUER=issuer,
-        OIDC_CLIENT_ID="meetday",
-        OIDC_CLIENT_SECRET="test-secret",
-        OIDC_PROVIDER_NAME="Test ID",
-    )
-    return app.test_client()
+from tests.oidc import closed_port, set_claims, silent_server
 
 
 def authorize(client, sub: str):

@@ -123,7 +123,7 @@ def show_athlete(athlete_id: int):
         .order_by(Post.created_at.desc())
         .limit(6)
     ).all()
-    row = next((r for r in roster.roster(current_user, today) if r.athlete.id == athlete.id), None)
+    row = roster.row_for(athlete, today)
     return render_view(
         "coach/athlete.html",
         athlete=athlete,

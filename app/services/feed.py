@@ -26,9 +26,15 @@ class FeedPage:
 
 
 def encode_cursor(post: Post) -> str:
-    """'<microseconds since the epoch>.<id>' of the last post shown."""
-    micros = (post.created_at - EPOCH) // timedelta(microseconds=1)  # exact, no float
-    return f"{micros}.{post.id}"
+    """'<microseconds since the epoch>.<id>' of the last row shown (a post, or anything with
+    created_at and id, such as a message)."""
+    return encode_position(post.created_at, post.id)
+
+
+def encode_position(created_at: datetime, row_id: int) -> str:
+    """The cursor for a (created_at, id) position: the inverse of decode_cursor."""
+    micros = (created_at - EPOCH) // timedelta(microseconds=1)  # exact, no float
+    return f"{micros}.{row_id}"
 
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:

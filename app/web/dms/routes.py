@@ -7,7 +7,6 @@ poll holds one for a few milliseconds, so a handful of workers serve many open c
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
@@ -84,7 +83,8 @@ def show(conversation_id: int):
     if before is not None:  # a page of older messages, above what is shown
         earlier, more = messaging.messages(conversation, before=before)
         context.update(
-            earlier=earlier, older_cursor=_cursor(earlier[0]) if earlier and more else None
+            earlier=earlier,
+            older_cursor=feed.encode_cursor(earlier[0]) if earlier and more else None,
         )
         if wants_fragment():
             return render_view("dms/show.html", block="older", **context)
@@ -240,9 +240,9 @@ def _chat(conversation, shown, older, since) -> dict:
         "other": other,
         "shown": shown,
         "older": older,
-        "older_cursor": _cursor(shown[0]) if shown and older else None,
+        "older_cursor": feed.encode_cursor(shown[0]) if shown and older else None,
         "earlier": [],
-        "since": _cursor_at(since) if since else None,
+        "since": feed.encode_position(*since) if since else None,
         "sig": messaging.signature(conversation, since),
         "other_read_id": conversation.read_id(other.id),
         "pin": messaging.current_pin(conversation),
@@ -250,15 +250,6 @@ def _chat(conversation, shown, older, since) -> dict:
         "blocked": messaging.has_blocked(current_user, other),
         "reason": messaging.may_message(current_user, other),
     }
-
-
-def _cursor(message) -> str:
-    return feed.encode_cursor(message)  # (created_at, id), as the feed's cursors
-
-
-def _cursor_at(position) -> str:
-    created_at, message_id = position
-    return f"{(created_at - feed.EPOCH) // timedelta(microseconds=1)}.{message_id}"
 
 
 def _pin_form(conversation) -> PinForm:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from app import assets
+from app import assets, service_worker
 from app.services import accounts, demo
 
 
@@ -58,6 +58,12 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("build-assets")
     def build_assets():
-        """Bundle htmx (from node_modules) with our JS and CSS into static/gen/."""
+        """Bundle htmx (from node_modules) with our JS and CSS into static/gen/, then the service
+        worker (Workbox) that precaches them."""
         for url in assets.build(app):
             click.echo(f"built {url}")
+        summary = service_worker.build(app)
+        click.echo(
+            f"built sw.js: {summary['precached']} files ({summary['bytes']} bytes) precached, "
+            f"{summary['workbox']}"
+        )

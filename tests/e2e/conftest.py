@@ -65,9 +65,43 @@ def issuer():
         yield url
 
 
+class Faults:
+    """WSGI middleware that answers the next ``times`` POSTs to ``path`` with ``status``, as a
+    server having a bad moment would, before the app sees them. Reset after every test."""
+
+    def __init__(self, app):
+        self.app = app
+        self.rules: dict[str, list] = {}
+        self.hits: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def fail(self, path: str, times: int, status: str = "500 Internal Server Error") -> None:
+        with self.lock:
+            self.rules[path] = [times, status]
+
+    def reset(self) -> None:
+        with self.lock:
+            self.rules.clear()
+            self.hits.clear()
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        with self.lock:
+            rule = self.rules.get(path) if environ["REQUEST_METHOD"] == "POST" else None
+            if rule and rule[0] > 0:
+                rule[0] -= 1
+                self.hits[path] = self.hits.get(path, 0) + 1
+            else:
+                rule = None
+        if rule:
+            start_response(rule[1], [("Content-Type", "text/plain")])
+            return [b"injected fault"]
+        return self.app(environ, start_response)
+
+
 @pytest.fixture(scope="session")
-def live_server(app, db_url, issuer):
-    """The real app (CSRF on, OIDC to the test provider) on a local port; yields its URL."""
+def _served(app, db_url, issuer):
+    """The real app (CSRF on, OIDC to the test provider) on a local port, behind Faults."""
     served = make_app(
         db_url,
         WTF_CSRF_ENABLED=True,
@@ -76,13 +110,28 @@ def live_server(app, db_url, issuer):
         OIDC_CLIENT_SECRET="e2e-secret",
         OIDC_PROVIDER_NAME="Test ID",
     )
+    faults = Faults(served.wsgi_app)
+    served.wsgi_app = faults
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://127.0.0.1:{server.server_port}", faults
     server.shutdown()
     thread.join()
     close_app(served)
+
+
+@pytest.fixture(scope="session")
+def live_server(_served) -> str:
+    """The app's URL (see _served)."""
+    return _served[0]
+
+
+@pytest.fixture
+def faults(_served):
+    """Fault injection on the live server for this test (see Faults)."""
+    yield _served[1]
+    _served[1].reset()
 
 
 @pytest.fixture

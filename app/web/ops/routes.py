@@ -1,12 +1,15 @@
-"""Platform endpoints: /healthz (process up), /readyz (database and Redis), and the web app
-manifest (/manifest.webmanifest) that makes Meetday installable."""
+"""Platform endpoints: /healthz (process up), /readyz (database and Redis), and what makes
+Meetday an installable, offline-capable app: the manifest, the service worker at /sw.js, the
+offline page it precaches, and /csrf-token for replaying writes queued offline."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, redirect, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, send_file, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 
+from app import service_worker
 from app.extensions import db
 from app.web.ops import bp
 
@@ -66,6 +69,36 @@ def manifest():
     response = jsonify(body)
     response.mimetype = "application/manifest+json"
     response.cache_control.public, response.cache_control.max_age = True, 3600
+    return response
+
+
+@bp.get("/sw.js")
+def sw():
+    """The service worker, from the site root so its scope is the whole app. Never cached by
+    the HTTP cache: the browser compares it byte for byte to find a new build."""
+    path = service_worker.current(current_app)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="text/javascript", max_age=0, conditional=True)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    """What a page that was never saved on this device shows offline. Precached by the service
+    worker, so it carries nobody's data: no user, no CSRF token."""
+    return render_template("offline.html")
+
+
+@bp.get("/csrf-token")
+def csrf_token():
+    """The session's CSRF token and user id (or null), for the service worker to replay
+    writes queued before the session was renewed. JSON, never cached."""
+    user = current_user.id if current_user.is_authenticated else None
+    response = jsonify(token=generate_csrf(), user=user)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -17,6 +17,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(config.load(app.instance_path, overrides))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the embedded SQLite lives here
+    if app.config.get("STATIC_FOLDER"):  # another copy of static/ (a deploy test builds its own)
+        app.static_folder = app.config["STATIC_FOLDER"]
     if app.config["MEETDAY_ENV"] == "production":
         # Heroku's router (one hop) sets X-Forwarded-For/-Proto: real client IPs, https URLs.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
@@ -41,8 +43,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
     from app import cli
+    from app.services import push
 
     cli.init_app(app)
+    push.init_app(app)
     return app
 
 
@@ -59,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.onboarding import bp as onboarding_bp
     from app.web.ops import bp as ops_bp
     from app.web.planner import bp as planner_bp
+    from app.web.push import bp as push_bp
     from app.web.tools import bp as tools_bp
 
     for bp in (
@@ -75,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
         api_bp,
         notifications_bp,
         ops_bp,
+        push_bp,
     ):
         app.register_blueprint(bp)
     from app.web import notifications

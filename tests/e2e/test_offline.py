@@ -10,9 +10,10 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import func, select
 
-from app.models import Workout, WorkoutSet
-from app.services import planner, workouts
+from app.models import CoachLink, Comment, Like, MachineNote, Message, Post, Workout, WorkoutSet
+from app.services import comments, messaging, planner, workouts
 from app.web.onboarding.base import local_today
+from tests.conftest import make_user
 from tests.e2e.conftest import settled, sign_in
 from tests.services.test_training import meet_values, onboarded_athlete
 
@@ -159,3 +160,79 @@ def test_a_write_the_server_refuses_is_shown_not_retried(
     settled(page)
     db.session.expire_all()
     assert db.session.get(Workout, started.id).completed_at is None
+
+
+def test_every_kind_of_write_works_offline(
+    page: Page, context: BrowserContext, live_server, db, workout, screenshots
+):
+    """Like, comment, reply, message, machine note, profile and completing the workout, all
+    made with no signal, shown as pending, and each on the server once when it returns."""
+    user, started = workout
+    coach = make_user(role="coach", display_name="Coach Kim")
+    db.session.add(CoachLink(coach_id=coach.id, athlete_id=user.id))
+    post = Post(user_id=coach.id, client_id="offline-post", movement="squat", visibility="public",
+                status="ready", duration_seconds=3.0, media={})
+    db.session.add(post)
+    db.session.commit()
+    thread = comments.add(coach, post, "Brace before you unrack.", "c0ffee00-0000-4000-8000-000000000001")
+    chat = messaging.conversation_between(user, coach)
+    sign_in(page, live_server, user.email)
+    pages = {
+        "post": f"{live_server}/feed/posts/{post.id}",
+        "chat": f"{live_server}/messages/{chat.id}",
+        "machine": f"{live_server}/tools/machines/new",
+        "profile": f"{live_server}/profile/steps/1",
+        "workout": f"{live_server}/planner/workouts/{started.id}",
+    }
+    under_service_worker(page, pages["workout"])
+    for url in pages.values():
+        page.goto(url)
+        settled(page)
+
+    context.set_offline(True)
+    page.goto(pages["post"])
+    page.get_by_role("button", name="Like").click()
+    page.get_by_label("Add a comment").fill("0:03 hips rise first")
+    page.get_by_role("button", name="Comment").click()
+    expect(page.locator(".pending", has_text="0:03 hips rise first")).to_be_visible()
+    page.locator(f"#comment-{thread.id} summary", has_text="Reply").click()
+    page.get_by_label("Reply to Coach Kim").fill("Will do")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    expect(page.locator(f"#comment-{thread.id} .pending")).to_contain_text("Will do")
+
+    page.goto(pages["chat"])
+    page.get_by_label("Message").fill("Opener 180?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".pending", has_text="Opener 180?")).to_be_visible()
+
+    page.goto(pages["machine"])
+    page.get_by_label("Brand").fill("Hammer Strength")
+    page.get_by_label("Model").fill("Hack Squat")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".pending")).to_contain_text("Note: Hammer Strength Hack Squat")
+
+    page.goto(pages["profile"])
+    page.get_by_label("Bodyweight").fill("82.4")
+    page.locator("#step-form button[type=submit]").last.click()
+    expect(page.locator(".pending")).to_contain_text("Your changes to this step")
+
+    page.goto(pages["workout"])
+    page.get_by_label("Notes").fill("Basement, no signal")
+    page.get_by_role("button", name="Complete workout").click()
+    expect(page.locator(".pending")).to_contain_text("Workout completed: Basement, no signal")
+    expect(page.locator("#sync-status")).to_have_text("Offline · 7 pending")
+    page.screenshot(path=screenshots / "offline-complete.png")
+
+    context.set_offline(False)
+    expect(page.locator("#sync-status")).to_have_text("All saved", timeout=15000)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Like)) == 1
+    bodies = db.session.scalars(select(Comment.body).where(Comment.user_id == user.id)).all()
+    assert sorted(bodies) == ["Will do", "hips rise first"]
+    assert db.session.scalars(select(Message.body).where(Message.sender_id == user.id)).all() == [
+        "Opener 180?"
+    ]
+    note = db.session.scalar(select(MachineNote).where(MachineNote.user_id == user.id))
+    assert (note.brand, note.model) == ("Hammer Strength", "Hack Squat")
+    assert f"{user.profile.bodyweight_kg.normalize():f}" == "82.4"
+    assert db.session.get(Workout, started.id).completed_at is not None

@@ -204,7 +204,8 @@
     var xhr = event.detail.xhr, form = event.detail.elt;
     if (!xhr) return;
     var config = event.detail.requestConfig || {};
-    if (event.detail.boosted || (config.headers && config.headers["HX-Boosted"] === "true")) {
+    var page = event.detail.boosted || (config.headers && config.headers["HX-Boosted"] === "true");
+    if (page && config.verb === "get") {
       showSavedAt(xhr.getResponseHeader("X-Meetday-Saved-At"));  // a whole page: from here or not
     }
     if (!xhr.getResponseHeader("X-Meetday-Queued") || !form.dataset) return;

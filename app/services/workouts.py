@@ -40,6 +40,49 @@ def start_workout(
 
 
 @dataclass(frozen=True)
+class UnstartedWorkout:
+    """Today's session before its first set: what the workout page needs to draw it. The
+    workout is made (with this client id) by the first set logged or by completing it, so a
+    page saved on the device can log a session that was never started online."""
+
+    plan_session: PlanSession
+    client_id: str
+    id: None = None
+    started_at: None = None
+    completed_at: None = None
+    sets: tuple = ()
+
+    @property
+    def title(self) -> str:
+        return self.plan_session.title
+
+
+def open_workout(user: User, plan_session: PlanSession) -> Workout | None:
+    """The user's latest workout of ``plan_session`` that isn't completed, if any."""
+    return db.session.scalar(
+        select(Workout)
+        .where(
+            Workout.user_id == user.id,
+            Workout.plan_session_id == plan_session.id,
+            Workout.completed_at.is_(None),
+        )
+        .order_by(Workout.started_at.desc(), Workout.id.desc())
+        .limit(1)
+    )
+
+
+def session_workout(user: User, plan_session: PlanSession, client_id: str) -> Workout:
+    """The workout a set for ``plan_session`` goes into: the one made with ``client_id``, else
+    the session's open workout (a second device or a re-rendered page), else a new one."""
+    existing = receipts.existing(Workout, user.id, client_id)
+    if existing is not None:
+        return existing
+    return open_workout(user, plan_session) or start_workout(
+        user, client_id, plan_session=plan_session
+    )
+
+
+@dataclass(frozen=True)
 class LoggedSet:
     entry: WorkoutSet
     replayed: bool

@@ -50,7 +50,7 @@ def test_upload_a_real_clip_see_it_processed_and_like_it(page: Page, live_server
     expect(stamp).to_be_visible()
     expect(page.locator(f"#comment-count-{post.id}")).to_have_text("1 comment")  # updated live
     stamp.click()
-    page.wait_for_function("document.querySelector('video').currentTime >= 3")
+    page.wait_for_function("() => document.querySelector('video').currentTime >= 3")
     page.locator(".comment summary", has_text="Reply").first.click()
     page.get_by_label("Reply to Riley Chen").fill("Brace harder before you unrack")
     page.get_by_role("button", name="Reply", exact=True).click()

@@ -86,7 +86,7 @@ def test_chat_with_the_coach_pins_attempts_and_coach_ai_comments(
 
     # Complete a session: Coach (AI) comments on it in the athlete's chat with it
     page.goto(f"{live_server}/planner")
-    page.get_by_role("button", name="Start session").click()
+    page.get_by_role("link", name="Start session").click()
     page.locator("form.set-form").first.get_by_role("button", name="Log set").click()
     expect(page.locator("[id^=set-row-]")).to_have_count(1)
     page.get_by_role("button", name="Complete workout").click()

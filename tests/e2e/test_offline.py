@@ -21,22 +21,43 @@ SETS = [("100", "5", "7"), ("102.5", "5", "7.5"), ("105", "5", "8"), ("105", "5"
 
 
 @pytest.fixture
-def workout(db):
-    """An athlete with a plan whose session for today is started (a workout with no sets)."""
+def planned(db):
+    """An athlete with a plan 12 weeks out, and the session due next (today's, or the next)."""
     user = onboarded_athlete()
     today = local_today(user.time_zone)
     values = {**meet_values(12), "meet_date": today + timedelta(weeks=12)}
     plan = planner.save_meet(user, values, "11111111-1111-4111-8111-111111111111", today).meet.plan
-    session = planner.next_session(plan, today)
+    return user, planner.next_session(plan, today)
+
+
+@pytest.fixture
+def workout(planned):
+    """The same, with the session started online (a workout with no sets yet)."""
+    user, session = planned
     started = workouts.start_workout(user, "22222222-2222-4222-8222-222222222222", plan_session=session)
     return user, started
+
+
+def saved_on_device(page: Page, path: str) -> None:
+    """Wait until the service worker has saved the page at ``path``."""
+    page.wait_for_function(
+        """async (path) => {
+            for (const name of await caches.keys()) {
+                if (!name.startsWith('meetday-pages-')) continue;
+                const cache = await caches.open(name);
+                if ((await cache.keys()).some((r) => new URL(r.url).pathname === path)) return true;
+            }
+            return false;
+        }""",
+        arg=path,
+    )
 
 
 def under_service_worker(page: Page, url: str) -> None:
     """Open ``url`` once the service worker controls the page, so the page is saved on the
     device (the very first load happens before the worker exists)."""
     page.goto(url)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.goto(url)
     expect(page.locator("#sync-status")).to_have_text("All saved")
 
@@ -62,19 +83,20 @@ def set_count(db, workout_id: int) -> int:
 
 
 def test_five_sets_logged_offline_survive_a_reload_and_land_once(
-    page: Page, context: BrowserContext, live_server, db, workout, screenshots
+    page: Page, context: BrowserContext, live_server, db, planned, screenshots
 ):
-    user, started = workout
+    """Today's session was never started: the plan page was seen with a signal, that's all."""
+    user, session = planned
     sign_in(page, live_server, user.email)
-    url = f"{live_server}/planner/workouts/{started.id}"
     under_service_worker(page, f"{live_server}/planner")
-    under_service_worker(page, url)
+    saved_on_device(page, f"/planner/sessions/{session.id}/workout")  # "Start session"
 
     context.set_offline(True)
-    page.goto(f"{live_server}/planner")  # today's session, from the device
-    expect(page.locator("#stale-banner")).to_be_visible()
-    page.goto(url)
+    page.goto(f"{live_server}/planner")  # the app, from the device
     expect(page.locator("#stale-banner")).to_contain_text("Data may be out of date (saved")
+    page.get_by_role("link", name="Start session").click()
+    expect(page.get_by_role("heading", name=session.title)).to_be_visible()
+    expect(page.locator("#stale-banner")).to_be_visible()
     log_sets(page, SETS)
     expect(page.locator("#sync-status")).to_have_text("Offline · 5 pending")
     first = page.locator(".exercise").first.locator(".pending").first
@@ -85,15 +107,18 @@ def test_five_sets_logged_offline_survive_a_reload_and_land_once(
     page.reload()  # still offline: the page and the five waiting sets come from the device
     expect(page.locator(".exercise").first.locator(".pending")).to_have_count(5)
     expect(page.locator(".exercise").first.locator(".pending").last).to_contain_text("95 kg × 8")
-    assert set_count(db, started.id) == 0
+    assert db.session.scalar(select(func.count()).select_from(WorkoutSet)) == 0
 
     context.set_offline(False)
     expect(page.locator("#sync-status")).to_have_text("All saved")
-    assert set_count(db, started.id) == 5
     expect(page.locator("[id^=set-row-]")).to_have_count(5)  # the page as the server has it
     expect(page.locator("#stale-banner")).to_be_hidden()
+    db.session.expire_all()
+    started = db.session.scalars(select(Workout)).all()
+    assert [w.plan_session_id for w in started] == [session.id]  # one workout, for the session
+    assert set_count(db, started[0].id) == 5
     loads = db.session.scalars(
-        select(WorkoutSet.load_kg).where(WorkoutSet.workout_id == started.id).order_by(WorkoutSet.id)
+        select(WorkoutSet.load_kg).where(WorkoutSet.workout_id == started[0].id).order_by(WorkoutSet.id)
     ).all()
     assert [f"{load.normalize():f}" for load in loads] == [s[0] for s in SETS]  # in order
 

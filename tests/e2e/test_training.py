@@ -33,7 +33,7 @@ def test_meet_plan_full_session_summary_and_autoregulation(
     expect(page.get_by_text("Base", exact=True)).to_be_visible()
     page.screenshot(path=screenshots / "plan.png")
 
-    page.get_by_role("button", name="Start session").click()
+    page.get_by_role("link", name="Start session").click()
     expect(page.locator(".set-form").first).to_be_visible()
     plan = db.session.scalar(select(Plan))
     session = plan.sessions[0]

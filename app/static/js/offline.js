@@ -245,6 +245,19 @@
     if (region) region.replaceChildren(p);
   }, true);
 
+  // Links marked data-offline-prefetch (today's session) are saved on the device as soon as
+  // the page linking them is seen, so they open with no signal.
+  function prefetch(root) {
+    if (!navigator.serviceWorker.controller || !navigator.onLine || !root.querySelectorAll) return;
+    root.querySelectorAll("a[data-offline-prefetch]").forEach(function (link) {
+      if (link.dataset.prefetched) return;
+      link.dataset.prefetched = "1";
+      fetch(link.href, { credentials: "same-origin", headers: { "HX-Request": "true", "HX-Boosted": "true" } })
+        .catch(function () { delete link.dataset.prefetched; });
+    });
+  }
+  document.addEventListener("htmx:load", function (event) { prefetch(event.detail.elt); });
+
   function showUpdate() {
     var prompt = byId("update-prompt");
     if (prompt) prompt.hidden = false;
@@ -252,6 +265,7 @@
 
   navigator.serviceWorker.addEventListener("controllerchange", function () {
     if (updateAsked) location.reload();
+    else prefetch(document);  // the first visit: the worker has just taken over
   });
 
   window.addEventListener("online", function () { drawIndicator(); tell({ type: "replay" }); });
@@ -273,6 +287,7 @@
     }).catch(function () { /* no service worker (e.g. not built): the app works online */ });
     tell({ type: "status" });
     if (navigator.onLine) tell({ type: "replay" });
+    prefetch(document);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

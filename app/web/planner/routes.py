@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from app.domain import programming, units
@@ -12,6 +12,7 @@ from app.hypermedia import render_view, wants_fragment
 from app.models import Meet, Workout, WorkoutSet
 from app.services import messaging, planner, profiles, receipts, workouts
 from app.web.access import owned_or_404, plan_session_or_404
+from app.web.fields import UUID_RE
 from app.web.onboarding.base import local_today
 from app.web.planner import bp
 from app.web.planner.forms import CompleteForm, MeetForm, SetForm
@@ -47,9 +48,9 @@ def index():
         meet=meet,
         plan=plan,
         session=session,
+        session_open=bool(session and workouts.open_workout(current_user, session)),
         today=today,
         maxes=maxes,
-        new_client_id=receipts.new_client_id(),
         blocks_by_kind=BLOCK_TITLES,
         week_starts=_week_starts(plan),
         verdicts=planner.feasibility(current_user, meet, today) if meet else None,
@@ -121,9 +122,9 @@ def show_session(session_id: int):
     return render_view(
         "planner/session.html",
         session=session,
+        session_open=workouts.open_workout(current_user, session) is not None,
         plan=plan,
         blocks_by_kind=BLOCK_TITLES,
-        new_client_id=receipts.new_client_id(),
         prescribed=lambda ex: planner.prescribed_load(ex, plan, maxes, current_user.mass_unit),
     )
 
@@ -149,14 +150,56 @@ def show_workout(workout_id: int):
     )
 
 
+@bp.get("/sessions/<int:session_id>/workout")
+@login_required
+def session_workout(session_id: int):
+    """Log a planned session: its open workout, or one that starts with the first set. The
+    page is saved on the device when seen, and works offline: its forms post to URLs keyed by
+    the workout's client id, so every set made there lands in that one workout."""
+    session = plan_session_or_404(session_id)
+    workout = workouts.open_workout(current_user, session) or workouts.UnstartedWorkout(
+        session, receipts.new_client_id()
+    )
+    return render_view(
+        "planner/workout.html", block="exercises", **workout_context(workout, current_user)
+    )
+
+
+def _session_workout_or_unstarted(session_id: int, client_id: str):
+    session = plan_session_or_404(session_id)
+    if not UUID_RE.match(client_id):
+        abort(404)
+    existing = receipts.existing(Workout, current_user.id, client_id)
+    return existing or workouts.open_workout(current_user, session) or (
+        workouts.UnstartedWorkout(session, client_id)
+    )
+
+
+def _started(workout):
+    """The workout itself, made now if it was only planned (see UnstartedWorkout)."""
+    if workout.id is not None:
+        return workout
+    return workouts.session_workout(current_user, workout.plan_session, workout.client_id)
+
+
 @bp.post("/workouts/<int:workout_id>/sets")
 @login_required
 def create_set(workout_id: int):
-    workout = owned_or_404(Workout, workout_id)
+    return _log_set(owned_or_404(Workout, workout_id))
+
+
+@bp.post("/sessions/<int:session_id>/workouts/<client_id>/sets")
+@login_required
+def create_session_set(session_id: int, client_id: str):
+    return _log_set(_session_workout_or_unstarted(session_id, client_id))
+
+
+def _log_set(workout):
     form = SetForm(mass_unit=current_user.mass_unit)
     if workout.completed_at is not None:
         form.load.errors = ["This workout is finished."]
     elif form.validate() and _plausible(form):
+        workout = _started(workout)
         workouts.log_set(
             current_user,
             workout,
@@ -214,7 +257,16 @@ def _back_to_workout(workout: Workout):
 @bp.post("/workouts/<int:workout_id>/complete")
 @login_required
 def complete_workout(workout_id: int):
-    workout = owned_or_404(Workout, workout_id)
+    return _complete(owned_or_404(Workout, workout_id))
+
+
+@bp.post("/sessions/<int:session_id>/workouts/<client_id>/complete")
+@login_required
+def complete_session_workout(session_id: int, client_id: str):
+    return _complete(_session_workout_or_unstarted(session_id, client_id))
+
+
+def _complete(workout):
     form = CompleteForm()
     if not form.validate():
         return render_view(
@@ -223,6 +275,7 @@ def complete_workout(workout_id: int):
             complete_form=form,
             **workout_context(workout, current_user),
         )
+    workout = _started(workout)
     workouts.complete_workout(current_user, workout, form.notes.data)
     return redirect(url_for("planner.show_summary", workout_id=workout.id), 303)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC
 
+from flask import url_for
+
 from app.domain import units
 from app.services import planner, receipts
 from app.web.onboarding.base import to_unit
@@ -55,8 +57,17 @@ def workout_context(workout, user, failed: SetForm | None = None) -> dict:
     rest_since = _utc_iso(workout.sets[-1].logged_at) if workout.sets else None
     complete_form = CompleteForm(formdata=None)
     complete_form.client_id.data = receipts.new_client_id()
+    if workout.id is None:  # planned, not started: the first set starts it (offline too)
+        keys = {"session_id": workout.plan_session.id, "client_id": workout.client_id}
+        set_url = url_for("planner.create_session_set", **keys)
+        complete_url = url_for("planner.complete_session_workout", **keys)
+    else:
+        set_url = url_for("planner.create_set", workout_id=workout.id)
+        complete_url = url_for("planner.complete_workout", workout_id=workout.id)
     return {
         "workout": workout,
+        "set_url": set_url,
+        "complete_url": complete_url,
         "cards": list(cards.values()),
         "extra_form": extra,
         "rest_since": rest_since,

@@ -261,3 +261,30 @@ def test_every_kind_of_write_works_offline(
     assert (note.brand, note.model) == ("Hammer Strength", "Hack Squat")
     assert f"{user.profile.bodyweight_kg.normalize():f}" == "82.4"
     assert db.session.get(Workout, started.id).completed_at is not None
+
+
+def test_signing_out_forgets_the_saved_pages_and_the_queue(
+    page: Page, context: BrowserContext, live_server, db, workout
+):
+    user, started = workout
+    sign_in(page, live_server, user.email)
+    under_service_worker(page, f"{live_server}/planner/workouts/{started.id}")
+    context.set_offline(True)
+    log_sets(page, SETS[:1])
+    sign_out = page.get_by_role("button", name="Sign out")
+    sign_out.click()  # a write is waiting: say what signing out would lose
+    expect(page.locator("#flash")).to_contain_text("1 change hasn't reached Meetday yet")
+    sign_out.click()
+    expect(page.get_by_role("heading", name="You're offline")).to_be_visible()
+    left = page.evaluate(
+        """async () => {
+            const names = (await caches.keys()).filter((n) => n.startsWith('meetday-pages-'));
+            const db = await new Promise((ok) => { const r = indexedDB.open('meetday-sync'); r.onsuccess = () => ok(r.result); });
+            const writes = await new Promise((ok) => { const r = db.transaction('writes').objectStore('writes').count(); r.onsuccess = () => ok(r.result); });
+            return { pages: names.length, writes };
+        }"""
+    )
+    assert left == {"pages": 0, "writes": 0}
+    context.set_offline(False)
+    page.goto(f"{live_server}/auth/sign-in")
+    assert set_count(db, started.id) == 0

@@ -94,3 +94,36 @@ def test_the_web_app_manifest_makes_meetday_installable(client):
     page = client.get("/auth/sign-in").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page
     assert 'rel="apple-touch-icon"' in page
+
+
+def test_the_service_worker_is_served_from_the_root_and_never_cached(client):
+    response = client.get("/sw.js")
+    body = response.get_data(as_text=True)
+    response.close()  # a file response: the test client leaves closing it to the caller
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert "self.__WB_MANIFEST" not in body  # Workbox injected the precache list
+    assert '"url":"/offline"' in body and "/static/gen/workbox-v" in body
+
+
+def test_the_offline_page_carries_nobodys_data(client, db):
+    from tests.conftest import login, make_athlete
+
+    user = make_athlete(display_name="Private Person")
+    login(client, user.email)
+    html = client.get("/offline").get_data(as_text=True)
+    assert "You're offline" in html
+    assert "Private Person" not in html and "csrf" not in html.lower() and user.email not in html
+
+
+def test_csrf_token_endpoint_is_never_cached_and_names_the_user(client, db):
+    from tests.conftest import login, make_athlete
+
+    anonymous = client.get("/csrf-token")
+    assert anonymous.headers["Cache-Control"] == "no-store"
+    assert anonymous.json["user"] is None and anonymous.json["token"]
+    user = make_athlete()
+    login(client, user.email)
+    assert client.get("/csrf-token").json["user"] == user.id

@@ -19,6 +19,7 @@ from app import assets
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "build-sw.mjs"
+SOURCES = ROOT / "app" / "static" / "sw"
 ICONS = ["icons/*.png", "icons/*.svg"]
 
 
@@ -38,8 +39,12 @@ def bundle_files(app: Flask) -> list[str]:
 
 
 def build_id(files: list[str]) -> str:
-    """16 hex digits naming a build: a hash of its content-hashed bundle names."""
-    return hashlib.sha256("\n".join(files).encode()).hexdigest()[:16]
+    """16 hex digits naming a build: a hash of its content-hashed bundle names and of the
+    worker's own sources (app/static/sw/), so changing either makes a new build."""
+    digest = hashlib.sha256("\n".join(files).encode())
+    for source in sorted(SOURCES.glob("*.js")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def sw_path(app: Flask) -> Path:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, joinedload
 from app.extensions import db
 from app.models import AttemptPin, Block, CoachLink, Conversation, Follow, Message, User
 from app.models.types import utcnow
-from app.services import events
+from app.services import events, push
 
 MAX_BODY = 2000
 PAGE = 30
@@ -144,6 +144,7 @@ def send(
         db.session.rollback()
         return _by_client_id(sender.id, client_id)
     events.relay_soon()
+    push.message_sent(message, recipient)
     return message
 
 

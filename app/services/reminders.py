@@ -18,6 +18,7 @@ from app.domain import reminders as schedule
 from app.extensions import db
 from app.models import Meet, Notification, Reminder, User
 from app.models.types import utcnow
+from app.services import push
 
 log = logging.getLogger(__name__)
 JOB = "workers.reminders.send_meet_reminder"
@@ -101,6 +102,12 @@ def deliver(reminder_id: int, due_ts: int) -> str:
     reminder = db.session.get(Reminder, reminder_id)
     reminder.status, reminder.sent_at = "sent", utcnow()
     db.session.commit()
+    push.notify(
+        reminder.user_id,
+        {"title": title, "body": body, "url": "/planner", "tag": key},
+        "reminders",
+        f"push-{key}",
+    )
     return "sent"
 
 

@@ -1,0 +1,59 @@
+"""A meet reminder delivered by a real RQ worker process, then pushed by it (a second job on
+the 'reminders' queue) to a local push service, where the browser's keys decrypt it."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from redis import Redis
+from sqlalchemy import select
+
+from app.models import Notification, Reminder
+from app.models.types import utcnow
+from app.services import push, reminders
+from tests.conftest import IN_CI
+from tests.push_service import Browser, running_push_service, vapid_settings
+from tests.services.test_reminders import run_worker, saved_meet
+from tests.services.test_training import athlete
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if IN_CI:
+            pytest.fail("CI needs TEST_REDIS_URL for the worker tests")
+        pytest.skip("TEST_REDIS_URL not set: the RQ worker test needs a real Redis")
+    connection = Redis.from_url(url)
+    connection.flushdb()
+    yield url
+    connection.flushdb()
+    connection.close()
+
+
+def test_a_worker_delivers_a_due_reminder_in_app_and_as_a_push(app_factory, db_url, redis_url, db):
+    settings = vapid_settings()
+    app = app_factory(REDIS_URL=redis_url, **settings)
+    with running_push_service() as service, app.app_context():
+        user = athlete()
+        browser, endpoint = Browser(), service.endpoint()
+        push.subscribe(user, browser.subscription(endpoint))
+        saved_meet(user)
+        reminder = db.session.scalar(select(Reminder).filter_by(kind="weeks-1"))
+        reminder.due_at = utcnow().replace(microsecond=0) - timedelta(minutes=1)  # due now
+        reminder.enqueued_at = None
+        db.session.commit()
+        assert reminders.dispatch_pending() == 1
+
+        worker = run_worker(redis_url, db_url, **settings)
+
+        assert worker.returncode == 0, worker.stderr
+        notification = db.session.scalar(select(Notification).filter_by(user_id=user.id))
+        assert notification is not None
+        [message] = service.to(endpoint)
+        assert browser.read(message.body) == {
+            "title": notification.title,
+            "body": notification.body,
+            "url": "/planner",
+            "tag": notification.dedupe_key,
+        }

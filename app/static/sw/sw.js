@@ -401,6 +401,10 @@ async function clearPrivate() {
   const db = await database;
   await db.clear("writes");
   signedOut = false;
+  // No pushes for whoever signed out: the push service then answers 410 and the server
+  // forgets the subscription.
+  const subscription = await self.registration.pushManager.getSubscription();
+  if (subscription) await subscription.unsubscribe().catch(() => null);
 }
 
 async function signOut(request) {

@@ -403,8 +403,12 @@ async function clearPrivate() {
   signedOut = false;
   // No pushes for whoever signed out: the push service then answers 410 and the server
   // forgets the subscription.
-  const subscription = await self.registration.pushManager.getSubscription();
-  if (subscription) await subscription.unsubscribe().catch(() => null);
+  try {
+    const subscription = await self.registration.pushManager.getSubscription();
+    if (subscription) await subscription.unsubscribe();
+  } catch (error) {
+    /* no push here */
+  }
 }
 
 async function signOut(request) {

@@ -65,6 +65,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # JSON API requests per token (per client address without one); Flask-Limiter syntax.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
         "REMINDER_RETRY_SECONDS": [10, 60, 300],
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT"),  # default: instance/media
         "UPLOAD_SCRATCH": os.environ.get("UPLOAD_SCRATCH"),  # default: instance/uploads
@@ -89,6 +91,11 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "LLM_MODEL": os.environ.get("LLM_MODEL"),
         "LLM_TIMEOUT_SECONDS": float(os.environ.get("LLM_TIMEOUT_SECONDS", "20")),
         "LLM_MAX_RETRIES": int(os.environ.get("LLM_MAX_RETRIES", "2")),
+        # Web Push (VAPID, RFC 8292): both keys set turns it on; `flask vapid-keys` makes a pair.
+        "VAPID_PUBLIC_KEY": os.environ.get("VAPID_PUBLIC_KEY") or None,  # base64url P-256 point
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,  # base64url, 32 bytes
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT") or None,  # mailto:ops@example.com
+        "PUSH_TIMEOUT_SECONDS": float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10")),
     }
     if env == "test":
         config.update(TESTING=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import json
+
+from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -19,6 +21,19 @@ MESSAGES = {
 }
 
 
+def _api_path() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _as_json(error: HTTPException):
+    """An error under /api/ in the JSON API's shape, ``{"error": "..."}``, keeping the
+    error's headers (Allow, WWW-Authenticate, Retry-After ...)."""
+    response = error.get_response()
+    response.set_data(json.dumps({"error": error.description or error.name}))
+    response.mimetype = "application/json"
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -32,10 +47,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
+        if _api_path():
+            return _as_json(error)
         title, message = MESSAGES.get(code, (error.name, error.description))
         return render_view("errors/error.html", status=code, title=title, message=message)
 
     @app.errorhandler(500)
     def server_error(error):
         title, message = MESSAGES[500]
+        if _api_path():
+            return jsonify(error=message), 500
         return render_view("errors/error.html", status=500, title=title, message=message)

@@ -1,11 +1,13 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
 from app.models.ai import AiExchange, PromptTemplate
+from app.models.api_token import ApiToken
 from app.models.message import AttemptPin, Block, Conversation, Message
 from app.models.notification import Notification, Reminder
 from app.models.outbox import OutboxEvent
 from app.models.post import Comment, Follow, Like, Post, Upload
 from app.models.profile import AthleteProfile
+from app.models.push import PushSubscription
 from app.models.receipt import WriteReceipt
 from app.models.tools import Gym, MachineNote
 from app.models.training import (
@@ -21,6 +23,7 @@ from app.models.user import CoachInvite, CoachLink, LoginEvent, OidcIdentity, Us
 
 __all__ = [
     "AiExchange",
+    "ApiToken",
     "AttemptPin",
     "Block",
     "Conversation",
@@ -44,6 +47,7 @@ __all__ = [
     "PlanExercise",
     "PlanSession",
     "Post",
+    "PushSubscription",
     "Reminder",
     "Upload",
     "User",

@@ -19,7 +19,7 @@ class WriteReceipt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    client_id: Mapped[str] = mapped_column(String(36))
+    client_id: Mapped[str] = mapped_column(String(64))  # as wide as every client_id column
     action: Mapped[str] = mapped_column(String(64))
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -36,6 +36,10 @@ class Meet(db.Model):
     meet_date: Mapped[date] = mapped_column(Date)
     federation: Mapped[str] = mapped_column(String(16))
     location: Mapped[str | None] = mapped_column(String(160))
+    # The client id the meet was created with (a form's, or an API Idempotency-Key), so a
+    # replayed create finds it; unique per user through write_receipts, not a constraint
+    # here (a stale form may legitimately create a second meet with the same id).
+    client_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 

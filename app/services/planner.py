@@ -80,11 +80,14 @@ def save_meet(
     """
     digest = receipts.fingerprint(meet.id if meet else None, sorted(values.items()))
     if receipts.is_replay(user.id, client_id, digest):
-        return SavedMeet(meet or active_meet(user, today), replayed=True)
+        return SavedMeet(
+            meet or meet_created_with(user, client_id) or active_meet(user, today), True
+        )
+    editing = meet
     try:
         receipts.stamp(user.id, client_id, "meet.save", digest)
         if meet is None:
-            meet = Meet(user_id=user.id)
+            meet = Meet(user_id=user.id, client_id=client_id)
             db.session.add(meet)
         date_changed = meet.meet_date != values["meet_date"]
         for name, value in values.items():
@@ -94,14 +97,28 @@ def save_meet(
             _generate(user, meet, today)
         reminders.plan_for_meet(user, meet, utcnow())  # the intent, in the same transaction
         db.session.commit()
-    except IntegrityError:
+    except IntegrityError:  # the same client id raced in: the other request saved it
         db.session.rollback()
-        return SavedMeet(meet, replayed=True)
+        return SavedMeet(editing or meet_created_with(user, client_id), replayed=True)
     except programming.PlanError:
         db.session.rollback()
         raise
     _relay_now()
     return SavedMeet(meet, replayed=False)
+
+
+def meets_of(user: User) -> list[Meet]:
+    """All the user's meets, soonest first (past ones too)."""
+    query = select(Meet).filter_by(user_id=user.id).order_by(Meet.meet_date, Meet.id)
+    return list(db.session.scalars(query))
+
+
+def meet_created_with(user: User, client_id: str) -> Meet | None:
+    """The first meet ``user`` created with ``client_id`` (a form's id, an API
+    Idempotency-Key), if any."""
+    return db.session.scalars(
+        select(Meet).filter_by(user_id=user.id, client_id=client_id).order_by(Meet.id)
+    ).first()
 
 
 def plan_first_meet(user: User, today: date) -> Meet | None:

@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.domain import strength
 from app.extensions import db
 from app.models import LiftEstimate, PlanSession, User, Workout, WorkoutSet
 from app.models.types import utcnow
-from app.services import events, planner, receipts
+from app.services import events, feed, planner, receipts
 
 PLAUSIBLE_ABOVE_E1RM = Decimal("1.15")  # loads beyond 115% of the e1RM need a second look
 
@@ -55,6 +56,28 @@ class UnstartedWorkout:
     @property
     def title(self) -> str:
         return self.plan_session.title
+
+
+def history_page(
+    user: User, cursor: str | None = None, limit: int = 20
+) -> tuple[list[Workout], str | None]:
+    """One page of the user's workouts, newest start first, with their sets loaded, and the
+    cursor of the next page (None on the last). Keyset on (started_at, id) with the feed's
+    cursors: rows strictly after ``cursor``, so equal start times never repeat or skip."""
+    query = (
+        select(Workout)
+        .filter_by(user_id=user.id)
+        .options(selectinload(Workout.sets))
+        .order_by(Workout.started_at.desc(), Workout.id.desc())
+        .limit(limit + 1)
+    )
+    position = feed.decode_cursor(cursor)
+    if position is not None:
+        query = query.filter(tuple_(Workout.started_at, Workout.id) < position)
+    rows = list(db.session.scalars(query))
+    shown = rows[:limit]
+    last = shown[-1] if len(rows) > limit else None
+    return shown, feed.encode_position(last.started_at, last.id) if last else None
 
 
 def open_workout(user: User, plan_session: PlanSession) -> Workout | None:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal, InvalidOperation
+from typing import Literal
 
 from flask import jsonify, request
+from pydantic import BaseModel, Field
+from spectree import Response
 
 from app.domain import plates, points, strength
 from app.web.api import bp
+from app.web.api.schemas import ApiError
+from app.web.api.spec import spec
 
 
 class BadQuery(ValueError):
@@ -46,7 +51,88 @@ def _choice(name: str, allowed, default: str | None = None) -> str:
     return value
 
 
+# The documented shapes. Requests are checked by the code below (its 400s are part of the
+# stable interface), so spectree only documents these (skip_validation).
+
+
+class PointsQuery(BaseModel):
+    formula: Literal[points.FORMULAS]
+    sex: Literal["M", "F"]
+    bodyweight: float = Field(ge=0, le=400, description="kg")
+    total: float = Field(ge=0, le=2000, description="kg (the bench alone for event=b)")
+    equipment: Literal[points.EQUIPMENT] = "classic"
+    event: Literal[points.EVENTS] = "sbd"
+
+
+class PointsAnswer(BaseModel):
+    formula: str
+    points: float
+
+
+class E1rmQuery(BaseModel):
+    load: float = Field(gt=0, le=1000, description="kg")
+    reps: int = Field(ge=1, le=30)
+    rpe: float | None = Field(None, ge=6, le=10, multiple_of=0.5, description="for formula=rpe")
+    formula: Literal[strength.FORMULAS] | None = Field(
+        None, description="default: rpe when rpe is given, else epley"
+    )
+
+
+class E1rmAnswer(BaseModel):
+    formula: str
+    e1rm: float | None
+
+
+PlateUnit = Literal[tuple(plates.UNIT_SIZE)]
+
+
+class PlatesQuery(BaseModel):
+    target: float = Field(ge=0, le=1500, description="in unit")
+    unit: PlateUnit = "kg"
+    bar: float | None = Field(None, ge=0, le=100, description="in unit; default 20 kg / 45 lb")
+    collar: float | None = Field(None, ge=0, le=10, description="one collar, in unit; default 0")
+    plates: str | None = Field(
+        None,
+        max_length=400,
+        pattern=r"^[0-9.]+:[0-9]+(,[0-9.]+:[0-9]+)*$",
+        description="denomination:pairs,... (default: the common gym set for the unit)",
+    )
+
+
+class Loading(BaseModel):
+    achieved: float
+    per_side: list[float] = Field(description="Plates on each side, heaviest first")
+
+
+class PlatesAnswer(BaseModel):
+    unit: str
+    target: float
+    exact: bool
+    achieved: float
+    per_side: list[float]
+    below: Loading | None
+    above: Loading | None
+
+
+def documented(query, answer):
+    def decorate(view):
+        return spec.validate(
+            query=query,
+            resp=Response(
+                HTTP_200=answer,
+                HTTP_400=(ApiError, "A missing or malformed parameter"),
+                HTTP_429=(ApiError, "Too many requests from this address; see Retry-After"),
+            ),
+            tags=["calculators"],
+            operation_id=view.__name__,
+            skip_validation=True,
+        )(view)
+
+    return decorate
+
+
 @bp.get("/calc/points")
+@documented(PointsQuery, PointsAnswer)
 def calc_points():
     """Points for a total (kg): formula=dots|wilks|wilks2020|ipfgl, sex=M|F, bodyweight, total."""
     formula = _choice("formula", points.FORMULAS)
@@ -59,6 +145,7 @@ def calc_points():
 
 
 @bp.get("/calc/e1rm")
+@documented(E1rmQuery, E1rmAnswer)
 def calc_e1rm():
     """e1RM (kg) for load x reps: formula=epley|brzycki|rpe (rpe needs the rpe parameter)."""
     formula = _choice("formula", strength.FORMULAS, "rpe" if "rpe" in request.args else "epley")
@@ -77,6 +164,7 @@ def bad_plates(error):
 
 
 @bp.get("/calc/plates")
+@documented(PlatesQuery, PlatesAnswer)
 def calc_plates():
     """Plates per side (DESIGN.md section 7): target, unit=kg|lb, bar, collar (one collar,
     default 0), plates='denomination:pairs,...' (default: the common gym set for the unit);

@@ -49,14 +49,29 @@ def _build_form(step: int, profile, formdata=None):
 def show_profile():
     profile = profiles.profile_of(current_user)
     if profile is None and not current_user.needs_onboarding:  # a coach who doesn't compete
-        return render_view("onboarding/account.html")
+        return profile_page(None)
     if profile is None or not profile.is_complete:
         return redirect(url_for("onboarding.show_step", step=_next_step(profile)))
-    today = local_today(current_user.time_zone)
-    from app.services import roster
+    return profile_page(profile)
 
+
+def profile_page(profile, status: int = 200, **tokens_section):
+    """The profile page: the athlete's ``profile``, or (None) the account of a coach who
+    doesn't compete; both end with the API tokens section (``tokens_section``: see
+    tokens.section)."""
+    from app.services import roster
+    from app.web.onboarding import tokens
+
+    section = tokens.section(current_user, **tokens_section)
+    if profile is None:
+        return render_view("onboarding/account.html", status=status, **section)
     return render_view(
-        "onboarding/profile.html", profile=profile, today=today, coach=roster.coach_of(current_user)
+        "onboarding/profile.html",
+        status=status,
+        profile=profile,
+        today=local_today(current_user.time_zone),
+        coach=roster.coach_of(current_user),
+        **section,
     )
 
 

@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import assets, config, errors, jobs, logs, security, storage
 from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
 from app.models.types import render_item
+from app.web.converters import IdConverter
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -40,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    app.url_map.converters["int"] = IdConverter  # before any route is added: ids are 32-bit
     _register_blueprints(app)
     _register_template_helpers(app)
     from app import cli

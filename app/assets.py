@@ -1,14 +1,21 @@
 """Front-end bundles with webassets: htmx, uPlot and tus-js-client (from npm, pinned in
-package.json) plus our JS (the plate calculator, shared with Node's tests, and app.js) and CSS.
+package.json) plus our JS and CSS (minified with rjsmin and rcssmin).
 
-Built into static/gen/ with a content hash in the name, so a deploy never mixes old and new.
+Every page loads the core "js" bundle (htmx and our small core code); a page that needs more
+names its bundle in its ``scripts`` block: "charts" (uPlot, with "charts_css"), "upload"
+(tus-js-client) and "plates" (the plate calculator, shared with Node's tests). Built into
+static/gen/ with a content hash in the name, so a deploy never mixes old and new, each with a
+gzipped twin (name.gz) served to browsers that take gzip: neither gunicorn nor Heroku's router
+compresses anything.
 """
 
 from __future__ import annotations
 
+import gzip
+import mimetypes
 from pathlib import Path
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, request, send_from_directory, url_for
 from webassets import Bundle, Environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,17 +24,32 @@ NODE_MODULES = ROOT / "node_modules"
 BUNDLES = {
     "js": Bundle(
         str(NODE_MODULES / "htmx.org/dist/htmx.min.js"),
-        str(NODE_MODULES / "uplot/dist/uPlot.iife.min.js"),
-        str(NODE_MODULES / "tus-js-client/dist/tus.min.js"),
-        "js/plates.js",
-        "js/app.js",
+        Bundle("js/app.js", "js/offline.js", filters="rjsmin"),
         output="gen/app.%(version)s.js",
     ),
-    "css": Bundle(
+    "charts": Bundle(
+        str(NODE_MODULES / "uplot/dist/uPlot.iife.min.js"),
+        Bundle("js/charts.js", filters="rjsmin"),
+        output="gen/charts.%(version)s.js",
+    ),
+    "charts_css": Bundle(
         str(NODE_MODULES / "uplot/dist/uPlot.min.css"),
+        output="gen/charts.%(version)s.css",
+    ),
+    "upload": Bundle(
+        str(NODE_MODULES / "tus-js-client/dist/tus.min.js"),
+        Bundle("js/upload.js", filters="rjsmin"),
+        output="gen/upload.%(version)s.js",
+    ),
+    "plates": Bundle(
+        Bundle("js/plates.js", "js/plate-calculator.js", filters="rjsmin"),
+        output="gen/plates.%(version)s.js",
+    ),
+    "css": Bundle(
         "css/app.css",
         "css/tools.css",
         "css/admin.css",
+        filters="rcssmin",
         output="gen/app.%(version)s.css",
     ),
 }
@@ -54,10 +76,36 @@ def init_app(app: Flask) -> None:
         return {"asset_urls": asset_urls}
 
     app.jinja_env.globals["static_url"] = static_url  # a global: macros can use it too
+    _serve_precompressed(app)
+
+
+def _serve_precompressed(app: Flask) -> None:
+    """Answer /static/gen/<file> with <file>.gz (Content-Encoding: gzip) when the browser takes
+    gzip and the twin exists (written by build()); anything else as Flask's static view does."""
+    plain = app.view_functions["static"]
+
+    def static(filename: str):
+        twin = Path(app.static_folder, filename + ".gz")
+        if not filename.startswith("gen/"):
+            return plain(filename=filename)
+        if request.accept_encodings["gzip"] and twin.is_file():
+            response = send_from_directory(
+                app.static_folder,
+                filename + ".gz",
+                mimetype=mimetypes.guess_type(filename)[0],
+                max_age=app.get_send_file_max_age(filename),
+            )
+            response.content_encoding = "gzip"
+        else:
+            response = plain(filename=filename)
+        response.vary.add("Accept-Encoding")
+        return response
+
+    app.view_functions["static"] = static
 
 
 def asset_urls(name: str) -> list[str]:
-    """URLs of the built bundle ``name`` ('js' or 'css'), building it first if allowed.
+    """URLs of the built bundle ``name`` (a key of BUNDLES), building it first if allowed.
     Without auto-build (production) the URLs can't change while the process runs: cached."""
     env = current_app.extensions["assets"]
     if env.auto_build:
@@ -79,10 +127,19 @@ def static_url(filename: str) -> str:
 
 
 def build(app: Flask) -> list[str]:
-    """Build every bundle now; returns the output paths relative to static/."""
+    """Build every bundle now, each with its gzipped twin; returns the bundles' URLs."""
     env = app.extensions["assets"]
     built = []
     for name in BUNDLES:
         env[name].build(force=True)
-        built.extend(env[name].urls())
+        for url in env[name].urls():
+            precompress(Path(app.static_folder, url.removeprefix(app.static_url_path + "/")))
+            built.append(url)
     return built
+
+
+def precompress(path: Path) -> Path:
+    """Write ``path``.gz beside it (gzip level 9, no timestamp: the same bytes every build)."""
+    twin = path.with_name(path.name + ".gz")
+    twin.write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+    return twin

@@ -1,4 +1,4 @@
-"""Flask commands: create-user, create-coach, seed-demo, build-assets."""
+"""Flask commands: create-user, create-coach, seed-demo, relay, build-assets, doctor."""
 
 from __future__ import annotations
 
@@ -67,3 +67,18 @@ def init_app(app: Flask) -> None:
             f"built sw.js: {summary['precached']} files ({summary['bytes']} bytes) precached, "
             f"{summary['workbox']}"
         )
+
+    @app.cli.command("doctor")
+    def doctor():
+        """Check settings, database and migrations, Redis and workers, media storage, ffmpeg,
+        the LLM endpoint and Web Push keys; one line each. Exits 1 when any check fails."""
+        from app import doctor as checks
+
+        results = checks.run()
+        for result in results:
+            click.echo(result.line())
+        failed = [r for r in results if r.status == checks.FAIL]
+        if failed:
+            click.echo(f"{len(failed)} check(s) failed.")
+            raise SystemExit(1)
+        click.echo("All checks passed.")

@@ -105,44 +105,16 @@ def gunicorn_ratio(url: str, seconds: float = 5.0, clients: int = 8) -> None:
     (2 sync workers, as WEB_CONCURRENCY would give on this 2-core machine), keep-alive
     connections from ``clients`` threads."""
     import http.client
-    import socket
     import threading
+    from urllib.parse import urlsplit
 
-    import requests
+    import serving
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bench_wsgi:app",
-            "--chdir",
-            str(ROOT / "bench"),
-            "--workers",
-            os.environ.get("BENCH_WORKERS", "2"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        env={**os.environ, "BENCH_DATABASE_URL": url},
-    )
-    try:
-        for _ in range(100):
-            try:
-                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        session = requests.Session()
-        session.post(
-            f"http://127.0.0.1:{port}/auth/sign-in",
-            data={"email": "bench@example.com", "password": "bench-password-1"},
-        )
-        cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    workers = int(os.environ.get("BENCH_WORKERS", "2"))
+    with serving.gunicorn(url, workers=workers) as base:
+        port = urlsplit(base).port
+        session = serving.sign_in(base, "bench@example.com", "bench-password-1")
+        cookie = serving.cookie_header(session)
 
         def rate(path: str) -> float:
             counts = [0] * clients
@@ -168,9 +140,6 @@ def gunicorn_ratio(url: str, seconds: float = 5.0, clients: int = 8) -> None:
             f"gunicorn throughput: feed {page:.0f}/s, bare route {bare:.0f}/s, "
             f"ratio {page / bare:.2f} (target >= 0.30)"
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def transcode_ratio() -> None:

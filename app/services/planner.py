@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.domain import loading, programming, strength
 from app.extensions import db
@@ -53,13 +54,21 @@ def profile_maxes(user: User) -> dict[str, Decimal]:
     return maxes
 
 
-def active_meet(user: User, today: date) -> Meet | None:
-    """The athlete's next meet (today or later), else None."""
+def active_meet(user: User, today: date, with_plan: bool = False) -> Meet | None:
+    """The athlete's next meet (today or later), else None. ``with_plan`` loads its plan,
+    sessions and their exercises up front: four queries however long the plan, where lazy
+    loading would take one per session for a page that lists them all."""
     query = (
         select(Meet)
         .filter(Meet.user_id == user.id, Meet.meet_date >= today)
         .order_by(Meet.meet_date)
     )
+    if with_plan:
+        query = query.options(
+            selectinload(Meet.plan)
+            .selectinload(Plan.sessions)
+            .selectinload(PlanSession.exercises)
+        )
     return db.session.scalars(query).first()
 
 

@@ -48,6 +48,11 @@ def scratch_path(upload_id: str) -> Path:
     return scratch_dir() / upload_id
 
 
+def _printable(name: str) -> str:
+    """The name as sent, less control characters (a NUL is one no database column takes)."""
+    return "".join(ch for ch in name if ch.isprintable())
+
+
 def create_upload(user: User, length: int, filename: str | None) -> Upload:
     """Open a resumable upload of ``length`` bytes. Raises UploadError (413 when too large)."""
     limit = max_upload_bytes()
@@ -60,7 +65,7 @@ def create_upload(user: User, length: int, filename: str | None) -> Upload:
         user_id=user.id,
         length=length,
         offset=0,
-        filename=(filename or "")[:255] or None,
+        filename=_printable(filename or "")[:255] or None,
     )
     scratch_path(upload.id).touch()
     db.session.add(upload)

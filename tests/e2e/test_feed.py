@@ -31,14 +31,15 @@ def test_upload_a_real_clip_see_it_processed_and_like_it(page: Page, live_server
         assert posts.process(post.id) == "ready"
 
     card = page.locator(f"#post-{post.id}")
-    expect(card.locator("video")).to_have_attribute(
-        "poster", f"/media/posts/{post.id}/poster.jpg", timeout=15_000
-    )
+    poster = card.locator("a[data-video] img")  # the poster; a tap swaps in the player
+    expect(poster).to_have_attribute("src", f"/media/posts/{post.id}/poster.jpg", timeout=15_000)
     expect(card).to_contain_text("180 kg @ 8")
     card.get_by_role("button", name="Like").click()
     expect(card.locator(".like-count")).to_have_text("1")
     expect(card.get_by_role("button", name="Unlike")).to_be_visible()
     page.screenshot(path=screenshots / "feed.png")
+    poster.click()  # the player takes the poster's place and plays
+    page.wait_for_function(f"() => document.querySelector('#post-{post.id} video').currentTime > 0")
     db.session.expire_all()
     assert db.session.get(Post, post.id).like_count == 1
 

@@ -5,6 +5,7 @@ replays go through (reloads, 500s, two tabs), never duplicates anything."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -287,4 +288,41 @@ def test_signing_out_forgets_the_saved_pages_and_the_queue(
     assert left == {"pages": 0, "writes": 0}
     context.set_offline(False)
     page.goto(f"{live_server}/auth/sign-in")
+    assert set_count(db, started.id) == 0
+
+
+def test_a_request_that_fails_says_so_and_tries_again_on_a_tap(
+    page: Page, context: BrowserContext, live_server, db, workout, faults
+):
+    """Forms that need the server (here: deleting a set) say what went wrong and offer to
+    send the same request again."""
+    user, started = workout
+    entry = workouts.log_set(
+        user, started, "Squat", "squat", Decimal("100"), 5, Decimal("8"),
+        "33333333-3333-4333-8333-333333333333",
+    )
+    entry = entry.entry
+    sign_in(page, live_server, user.email)
+    under_service_worker(page, f"{live_server}/planner/workouts/{started.id}")
+    delete = page.get_by_role("button", name="Delete set 1")
+
+    faults.fail(f"/planner/workouts/{started.id}/sets/{entry.id}/delete", times=1)
+    delete.click()
+    flash = page.locator("#flash")
+    expect(flash).to_contain_text("Something went wrong on our side.")
+    flash.get_by_role("button", name="Try again").click()
+    expect(page.locator("[id^=set-row-]")).to_have_count(0)
+    assert set_count(db, started.id) == 0
+
+    workouts.log_set(
+        user, started, "Squat", "squat", Decimal("100"), 5, Decimal("8"),
+        "44444444-4444-4444-8444-444444444444",
+    )
+    page.reload()
+    context.set_offline(True)
+    page.get_by_role("button", name="Delete set 1").click()
+    expect(flash).to_contain_text("You're offline: this needs a connection.")
+    context.set_offline(False)
+    flash.get_by_role("button", name="Try again").click()
+    expect(page.locator("[id^=set-row-]")).to_have_count(0)
     assert set_count(db, started.id) == 0

@@ -12,6 +12,7 @@ from app.models import Comment, Post, Upload, User
 from app.services import access, comments, feed, posts, receipts, social
 from app.web import grants
 from app.web.access import owned_or_404
+from app.web.converters import MAX_ID
 from app.web.feed import bp
 from app.web.feed.forms import PostForm
 
@@ -171,7 +172,8 @@ def toggle_like(post_id: int):
 @login_required
 def create_comment(post_id: int):
     post = _visible_post(post_id)
-    parent = db.session.get(Comment, request.form.get("parent_id", type=int) or 0)
+    parent_id = request.form.get("parent_id", type=int) or 0
+    parent = db.session.get(Comment, parent_id) if 0 < parent_id <= MAX_ID else None
     client_id = request.form.get("client_id") or receipts.new_client_id()
     try:
         comments.add(current_user, post, request.form.get("body", ""), client_id, parent)

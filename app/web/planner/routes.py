@@ -39,7 +39,7 @@ def _today():
 @login_required
 def index():
     today = _today()
-    meet = planner.active_meet(current_user, today)
+    meet = planner.active_meet(current_user, today, with_plan=True)  # every week is listed
     plan = meet.plan if meet else None
     session = planner.next_session(plan, today) if plan else None
     maxes = planner.current_e1rm(current_user)
@@ -269,12 +269,9 @@ def complete_session_workout(session_id: int, client_id: str):
 def _complete(workout):
     form = CompleteForm()
     if not form.validate():
-        return render_view(
-            "planner/workout.html",
-            status=422,
-            complete_form=form,
-            **workout_context(workout, current_user),
-        )
+        context = workout_context(workout, current_user)
+        context["complete_form"] = form  # the one that failed, with its errors
+        return render_view("planner/workout.html", status=422, **context)
     workout = _started(workout)
     workouts.complete_workout(current_user, workout, form.notes.data)
     return redirect(url_for("planner.show_summary", workout_id=workout.id), 303)

@@ -1,0 +1,90 @@
+"""`flask doctor`: one line per check, exit status 1 when any fails, and what to do about it."""
+
+import pytest
+
+from app.services import video
+from tests.llm_server import LlmServer
+
+
+def doctor(app):
+    with app.app_context():  # else the command runs in whichever app's context is current
+        result = app.test_cli_runner().invoke(args=["doctor"])
+    lines = {line.split()[1]: line for line in result.output.splitlines() if line[:4].strip()}
+    return result.exit_code, lines, result.output
+
+
+def test_a_healthy_app_passes(app, db):
+    code, lines, output = doctor(app)
+    assert code == 0, output
+    assert output.rstrip().endswith("All checks passed.")
+    for name in ("config", "secret", "database", "migrations", "redis", "storage", "ffmpeg"):
+        assert lines[name].startswith("ok "), output
+    assert lines["llm"].startswith("ok ") and "rule-based coach" in lines["llm"]
+
+
+def test_a_missing_ffmpeg_fails_with_what_to_do(app, db, monkeypatch):
+    monkeypatch.setattr(video, "ffmpeg_binary", lambda: "/nowhere/ffmpeg")
+    code, lines, output = doctor(app)
+    assert code == 1
+    assert lines["ffmpeg"].startswith("FAIL") and "install ffmpeg" in lines["ffmpeg"]
+    assert "1 check(s) failed." in output
+
+
+def test_an_unmigrated_database_fails_with_what_to_do(app_factory, tmp_path):
+    empty = app_factory(f"sqlite:///{tmp_path / 'empty.db'}")
+    code, lines, output = doctor(empty)
+    assert code == 1
+    assert lines["migrations"].startswith("FAIL")
+    assert "none applied" in lines["migrations"] and "db upgrade" in lines["migrations"]
+
+
+def test_a_database_behind_the_code_fails(app_factory, tmp_path):
+    import flask_migrate
+    from alembic.script import ScriptDirectory
+
+    behind = app_factory(f"sqlite:///{tmp_path / 'behind.db'}")
+    with behind.app_context():
+        config = behind.extensions["migrate"].migrate.get_config()
+        [head] = ScriptDirectory.from_config(config).get_revisions("head")
+        flask_migrate.stamp(revision=head.down_revision)  # as if the release phase never ran
+    code, lines, _ = doctor(behind)
+    assert code == 1 and lines["migrations"].startswith("FAIL")
+    assert "database at " in lines["migrations"] and "code at " in lines["migrations"]
+
+
+def test_production_without_redis_fails(app_factory, monkeypatch, db):
+    monkeypatch.setenv("SECRET_KEY", "s" * 48)
+    production = app_factory(MEETDAY_ENV="production", TESTING=False, REDIS_URL=None)
+    code, lines, _ = doctor(production)
+    assert code == 1
+    assert lines["redis-conf"].startswith("FAIL") and "set REDIS_URL" in lines["redis-conf"]
+    assert lines["secret"].startswith("ok ")
+
+
+@pytest.mark.parametrize(("model", "healthy"), [("test-model", True), ("gpt-nope", False)])
+def test_a_configured_llm_is_asked_for_its_models(app_factory, db, model, healthy):
+    with LlmServer() as server:
+        app = app_factory(LLM_BASE_URL=server.url, LLM_MODEL=model, LLM_API_KEY="sk-test")
+        code, lines, output = doctor(app)
+        assert server.requests == [] or all(
+            r["path"] != "/v1/chat/completions" for r in server.requests
+        )
+    if healthy:
+        assert code == 0 and lines["llm"].startswith("ok ") and "serves test-model" in output
+    else:
+        assert code == 1 and lines["llm"].startswith("FAIL") and "test-model" in lines["llm"]
+
+
+def test_an_unreachable_llm_fails_fast(app_factory, db):
+    from tests.oidc import closed_port
+
+    app = app_factory(LLM_BASE_URL=f"http://127.0.0.1:{closed_port()}/v1", LLM_MODEL="m")
+    code, lines, _ = doctor(app)
+    assert code == 1 and "unreachable" in lines["llm"] and "LLM_BASE_URL" in lines["llm"]
+
+
+def test_web_push_keys_are_checked_when_set(app_factory, db):
+    from tests.push_service import vapid_settings
+
+    code, lines, _ = doctor(app_factory(**vapid_settings()))
+    assert code == 0 and lines["web-push"].startswith("ok ") and "pair" in lines["web-push"]

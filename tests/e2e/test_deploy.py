@@ -31,7 +31,9 @@ def deployable(tmp_path, db_url, db):
     """Its own copy of static/ and a server on it, so the test can 'deploy' new CSS."""
     static = tmp_path / "static"
     shutil.copytree(STATIC, static, ignore=shutil.ignore_patterns("gen"))
-    served = make_app(db_url, STATIC_FOLDER=str(static), WTF_CSRF_ENABLED=True, ASSETS_AUTO_BUILD=False)
+    served = make_app(
+        db_url, STATIC_FOLDER=str(static), WTF_CSRF_ENABLED=True, ASSETS_AUTO_BUILD=False
+    )
 
     def deploy():
         """Build the bundles and the service worker, and serve them (as a restart would)."""
@@ -57,8 +59,9 @@ def consistent(page: Page, build: str) -> str:
 
 
 def test_a_deploy_prompts_for_the_new_version_and_never_mixes_builds(
-    page: Page, context: BrowserContext, deployable
+    db, page: Page, context: BrowserContext, deployable
 ):
+    """(``db`` first: its tables are emptied only after the browser has closed.)"""
     url, static, deploy = deployable
     user = make_athlete()
     sign_in(page, url, user.email)

@@ -65,9 +65,7 @@ def active_meet(user: User, today: date, with_plan: bool = False) -> Meet | None
     )
     if with_plan:
         query = query.options(
-            selectinload(Meet.plan)
-            .selectinload(Plan.sessions)
-            .selectinload(PlanSession.exercises)
+            selectinload(Meet.plan).selectinload(Plan.sessions).selectinload(PlanSession.exercises)
         )
     return db.session.scalars(query).first()
 

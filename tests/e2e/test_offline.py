@@ -73,6 +73,15 @@ def under_service_worker(page: Page, url: str) -> None:
     expect(page.locator("#sync-status")).to_have_text("All saved", timeout=SYNC_MS)
 
 
+def workout_on_device(page: Page, live_server: str, user, started) -> str:
+    """Sign ``user`` in and open the workout ``started`` once the service worker has saved
+    it on the device; returns its URL."""
+    sign_in(page, live_server, user.email)
+    url = f"{live_server}/planner/workouts/{started.id}"
+    under_service_worker(page, url)
+    return url
+
+
 def log_sets(page: Page, sets, already: int = 0) -> None:
     """Log ``sets`` (load, reps, RPE) on the first exercise; each shows at once as pending
     (``already``: how many were pending before)."""
@@ -140,9 +149,7 @@ def test_replays_that_meet_500s_back_off_and_still_land_once(
     db, page: Page, context: BrowserContext, live_server, workout, faults
 ):
     user, started = workout
-    sign_in(page, live_server, user.email)
-    url = f"{live_server}/planner/workouts/{started.id}"
-    under_service_worker(page, url)
+    workout_on_device(page, live_server, user, started)
     context.set_offline(True)
     page.reload()
     log_sets(page, SETS)
@@ -158,9 +165,7 @@ def test_two_tabs_replaying_one_queue_create_no_duplicates(
     db, page: Page, context: BrowserContext, live_server, workout
 ):
     user, started = workout
-    sign_in(page, live_server, user.email)
-    url = f"{live_server}/planner/workouts/{started.id}"
-    under_service_worker(page, url)
+    url = workout_on_device(page, live_server, user, started)
     other = context.new_page()
     other.goto(url)
     context.set_offline(True)
@@ -181,9 +186,7 @@ def test_a_write_the_server_refuses_is_shown_not_retried(
     db, page: Page, context: BrowserContext, live_server, workout
 ):
     user, started = workout
-    sign_in(page, live_server, user.email)
-    url = f"{live_server}/planner/workouts/{started.id}"
-    under_service_worker(page, url)
+    workout_on_device(page, live_server, user, started)
     context.set_offline(True)
     page.reload()
     log_sets(page, [("100", "5", "8"), ("100", "0", "8")])  # 0 reps: the server says no
@@ -289,8 +292,7 @@ def test_signing_out_forgets_the_saved_pages_and_the_queue(
     db, page: Page, context: BrowserContext, live_server, workout
 ):
     user, started = workout
-    sign_in(page, live_server, user.email)
-    under_service_worker(page, f"{live_server}/planner/workouts/{started.id}")
+    workout_on_device(page, live_server, user, started)
     context.set_offline(True)
     log_sets(page, SETS[:1])
     sign_out = page.get_by_role("button", name="Sign out")
@@ -329,8 +331,7 @@ def test_a_request_that_fails_says_so_and_tries_again_on_a_tap(
         "33333333-3333-4333-8333-333333333333",
     )
     entry = entry.entry
-    sign_in(page, live_server, user.email)
-    under_service_worker(page, f"{live_server}/planner/workouts/{started.id}")
+    workout_on_device(page, live_server, user, started)
     delete = page.get_by_role("button", name="Delete set 1")
 
     faults.fail(f"/planner/workouts/{started.id}/sets/{entry.id}/delete", times=1)

@@ -36,25 +36,15 @@ def init_app(app: Flask) -> None:
             click.echo(f"  {login.role:8} {login.email}  password: {login.password}")
 
     @app.cli.command("relay")
-    @click.option("--forever", is_flag=True, help="Keep relaying every --every seconds.")
-    @click.option("--every", default=30, show_default=True, help="Seconds between runs.")
-    def relay(forever, every):
-        """Hand work recorded in the database over to RQ: due reminders, videos waiting for
-        processing and outbox events (coach replies, workout comments)."""
-        import time
+    def relay():
+        """Hand outbox events waiting for a relay to RQ now (the workers do this every few
+        seconds; this is for a shell, or a deploy without workers running)."""
+        from app.services import events
 
-        from app.services import events, posts, reminders
-
-        while True:
-            counts = (
-                reminders.dispatch_pending(),
-                posts.dispatch_pending(),
-                events.dispatch_pending(),
-            )
-            click.echo("relayed {} reminder(s), {} video(s), {} event(s)".format(*counts))
-            if not forever:
-                return
-            time.sleep(every)
+        total = 0
+        while handed := events.dispatch_pending():
+            total += handed
+        click.echo(f"relayed {total} event(s)")
 
     @app.cli.command("build-assets")
     def build_assets():

@@ -193,9 +193,10 @@ def vapid_settings() -> dict:
 
 def run_queued_pushes() -> list[tuple[str, tuple]]:
     """Without Redis the push jobs already ran in-process; with Redis, run the queued ones
-    here (as a worker would) and empty the queues. Returns (queue, args) of each job run."""
+    (and the outbox event jobs, such as 'dm.message.sent', that push) here as a worker
+    would, and empty the queues. Returns (queue, args) of each job run."""
     from app import jobs
-    from app.services import push
+    from app.services import events, push
 
     ran = []
     if jobs.in_process():
@@ -203,7 +204,7 @@ def run_queued_pushes() -> list[tuple[str, tuple]]:
     for name in ("default", "reminders"):
         queue = jobs.queue(name)
         for job in queue.jobs:
-            if job.func_name == push.JOB:
+            if job.func_name in (push.JOB, events.JOB):
                 job.perform()
                 ran.append((name, job.args))
         queue.empty()

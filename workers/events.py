@@ -1,4 +1,4 @@
-"""Outbox event jobs (queue 'ai' for the coach's replies and comments)."""
+"""Outbox event jobs (services/events.py lists each event's queue)."""
 
 from __future__ import annotations
 
@@ -11,3 +11,17 @@ def handle_event(event_id: int) -> str:
 
     with app_context():
         return events.handle(event_id)
+
+
+def event_failed(job, connection, exc_type, exc_value, traceback) -> None:
+    """RQ's failure callback for event jobs. It also runs for a job whose worker died
+    (SIGKILL, out of memory: RQ finds it abandoned), where handle() had no chance to record
+    anything; on the last try the event is listed as failed for an admin to retry."""
+    from app.services import events
+
+    with app_context():
+        events.mark_failed(
+            job.args[0],
+            f"{getattr(exc_type, '__name__', 'Error')}: {exc_value}",
+            final=not job.retries_left,
+        )

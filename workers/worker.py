@@ -1,24 +1,92 @@
 """The RQ worker class the Procfile's ``worker`` process runs.
 
-RQ answers SIGTERM with a warm shutdown: take no new job, finish the current one, exit (a
-second SIGTERM or SIGINT is a cold shutdown that kills the job). But RQ runs each job in a
-forked "work horse" that keeps SIGTERM's default action, and a platform that signals the
-whole process group (Heroku sends SIGTERM to every process in a dyno, then SIGKILL 30 s
-later; so does a Ctrl+C in a terminal, for SIGINT) kills the horse mid-job before the warm
-shutdown can wait for it. Here the horse ignores both, so a job that fits in the grace period
-finishes; one that doesn't is killed by SIGKILL, and RQ's maintenance later finds it abandoned
-and retries it (every job declares Retry, and jobs are idempotent).
+Graceful shutdown: RQ answers SIGTERM with a warm shutdown (take no new job, finish the
+current one, exit; a second SIGTERM or SIGINT is a cold shutdown that kills the job). But
+RQ runs each job in a forked "work horse" that keeps SIGTERM's default action, and a
+platform that signals the whole process group (Heroku sends SIGTERM to every process in a
+dyno, then SIGKILL 30 s later; so does a Ctrl+C in a terminal, for SIGINT) kills the horse
+mid-job before the warm shutdown can wait for it. Here the horse ignores both, so a job that
+fits in the grace period finishes; one that doesn't is killed by SIGKILL, and RQ's
+maintenance later finds it abandoned and retries it (every job declares Retry, and jobs are
+idempotent).
+
+The outbox relay: every worker also hands outbox events to RQ (services/events.py), every
+OUTBOX_RELAY_SECONDS while idle and between jobs, and during a long job from the parent
+process while the horse works. Relays in several workers (or replicas) run at once safely:
+rows are claimed with SKIP LOCKED. No separate clock process is needed.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import signal
+import time
 
 from rq.worker import Worker
 
+log = logging.getLogger(__name__)
+
 
 class GracefulWorker(Worker):
-    """RQ's forking worker whose work horse outlives a SIGTERM sent to its process group."""
+    """RQ's forking worker whose work horse outlives a SIGTERM sent to its process group,
+    and which relays the outbox."""
+
+    def __init__(self, *args, **kwargs):
+        self.relay_every = float(os.environ.get("OUTBOX_RELAY_SECONDS", "2"))
+        self._relayed_at = 0.0
+        super().__init__(*args, **kwargs)
+
+    @property
+    def dequeue_timeout(self) -> int:
+        """Seconds a blocking dequeue waits: short enough to relay on time while idle."""
+        return max(1, min(self.worker_ttl - 15, int(self.relay_every)))
+
+    def heartbeat(self, *args, **kwargs):
+        """RQ's heartbeat (while idle, between jobs and while monitoring the horse), then the
+        outbox relay when it is due."""
+        super().heartbeat(*args, **kwargs)
+        if not getattr(self, "_is_horse", False):
+            self.relay_outbox()
+
+    def relay_outbox(self, force: bool = False) -> int:
+        """Hand pending outbox events to RQ if the last relay was OUTBOX_RELAY_SECONDS ago
+        (or ``force``); returns how many. Never raises: a database or Redis outage is logged
+        and the next heartbeat tries again."""
+        now = time.monotonic()
+        if not force and now - self._relayed_at < self.relay_every:
+            return 0
+        self._relayed_at = now
+        from workers import app_context
+
+        try:
+            with app_context():
+                from flask import current_app
+
+                from app.services import events
+
+                if current_app.config["REDIS_URL"] is None:
+                    return 0  # no REDIS_URL: this app runs its jobs in-process itself
+                handed = events.dispatch_pending()
+        except Exception:  # noqa: BLE001 - the worker must outlive a database outage
+            log.warning("outbox relay failed; retrying in %ss", self.relay_every, exc_info=True)
+            return 0
+        if handed:
+            log.info("outbox relay: %s event(s) handed to RQ", handed)
+        return handed
+
+    def main_work_horse(self, job, queue):
+        """The forked horse starts with fresh database connections: the parent's pool (used
+        by the relay) must not be shared across the fork (SQLAlchemy's pooling guide,
+        "Using Connection Pools with Multiprocessing")."""
+        from workers import _app
+
+        if _app.cache_info().currsize:
+            from app.extensions import db
+
+            with _app().app_context():
+                db.engine.dispose(close=False)
+        return super().main_work_horse(job, queue)
 
     def setup_work_horse_signals(self) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)

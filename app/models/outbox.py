@@ -13,12 +13,19 @@ from app.models.types import UtcDateTime, utcnow
 
 
 class OutboxEvent(db.Model):
-    """An event such as 'workout.completed' with its JSON ``payload``; ``enqueued_at`` is set
-    when the relay hands it to a queue, ``done_at`` when its job finished."""
+    """An event such as 'workout.completed' with its JSON ``payload`` (checked against its
+    schema when recorded); ``enqueued_at`` is set when a relay hands it to a queue,
+    ``done_at`` when its job finished, ``failed_at`` when its last try failed (``error`` says
+    why; an admin's Retry clears it)."""
 
     __tablename__ = "outbox_events"
     __table_args__ = (
         Index("ix_outbox_events_pending", "id", postgresql_where=text("enqueued_at IS NULL")),
+        Index(
+            "ix_outbox_events_failed",
+            "failed_at",
+            postgresql_where=text("failed_at IS NOT NULL AND done_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,5 +34,6 @@ class OutboxEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     enqueued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(String(500))

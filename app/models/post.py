@@ -66,7 +66,6 @@ class Post(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="processing")
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
-    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # handed to the media queue
     duration_seconds: Mapped[float | None] = mapped_column(Float)
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)

@@ -1,14 +1,19 @@
-"""The admin's verbs over accounts: finding users and changing their role, with the guard
-rails (the system user is untouchable; an admin never removes their own admin role)."""
+"""The admin's verbs: finding users and changing their role, with the guard rails (the
+system user is untouchable; an admin never removes their own admin role); background jobs
+that failed, and retrying them."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
+from redis.exceptions import RedisError
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from sqlalchemy import or_, select
 
+from app import jobs
 from app.extensions import db
 from app.models import User
 from app.models.user import ROLES
@@ -62,3 +67,77 @@ def change_role(actor: User, user: User, role: str) -> RoleChange:
     db.session.commit()
     log.info("admin %s changed user %s from %s to %s", *change)
     return RoleChange(user, changed=True)
+
+
+# Background jobs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FailedJob:
+    """A job RQ gave up on (not an outbox event's: those are listed from the outbox)."""
+
+    queue: str
+    id: str
+    description: str
+    failed_at: datetime | None
+    error: str
+
+
+@dataclass(frozen=True)
+class JobsOverview:
+    """What /admin/jobs shows: outbox counts, RQ queue lengths (None when Redis can't be
+    reached), failed outbox events and other failed jobs."""
+
+    outbox: dict[str, int]
+    queues: dict[str, int] | None
+    failed_events: list
+    failed_jobs: list[FailedJob]
+
+
+def jobs_overview(limit: int = 100) -> JobsOverview:
+    """Outbox counts and failures, and RQ's queues and failed registries."""
+    from app.services import events
+
+    queues, failed_jobs = None, []
+    try:
+        queues = {name: jobs.queue(name).count for name in jobs.QUEUE_NAMES}
+        for name in jobs.QUEUE_NAMES:
+            registry = jobs.queue(name).failed_job_registry
+            for job_id in registry.get_job_ids(0, limit - 1):
+                if job_id.startswith(events.JOB_ID_PREFIX):
+                    continue  # listed (and retried) as an outbox event
+                job = registry.job_class.fetch(job_id, connection=registry.connection)
+                failed_jobs.append(
+                    FailedJob(
+                        name,
+                        job_id,
+                        job.description or job.func_name,
+                        job.ended_at,
+                        _last_line(job.latest_result()),
+                    )
+                )
+    except (RedisError, NoSuchJobError) as error:
+        log.warning("admin jobs: RQ state unavailable: %s", error)
+    return JobsOverview(events.counts(), queues, events.failed(limit), failed_jobs)
+
+
+def _last_line(result) -> str:
+    text = (getattr(result, "exc_string", None) or "").strip()
+    return text.splitlines()[-1][:300] if text else "No error recorded"
+
+
+def retry_job(queue: str, job_id: str) -> bool:
+    """Put a failed RQ job back on its queue (an admin's Retry). False when it isn't in that
+    queue's failed list (already retried). Raises LookupError for an unknown queue or job."""
+    if queue not in jobs.QUEUE_NAMES:
+        raise LookupError(f"no queue {queue!r}")
+    registry = jobs.queue(queue).failed_job_registry
+    if not registry.job_class.exists(job_id, connection=registry.connection):
+        raise LookupError(f"no job {job_id!r}")
+    if job_id not in registry.get_job_ids():
+        return False
+    try:
+        registry.requeue(job_id)
+    except (InvalidJobOperation, NoSuchJobError):
+        return False
+    return True

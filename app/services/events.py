@@ -1,18 +1,33 @@
 """The transactional outbox: record an event in the same transaction as its data, relay it
-to RQ afterwards. Nothing is lost when Redis is down (the row waits for the next relay) and
-nothing runs twice for one event (handlers are idempotent by event id).
+to RQ afterwards. Nothing is lost when Redis is down (the row waits for the next relay),
+nothing runs twice for one event (a job per event id, handlers idempotent by event id), and
+a malformed event fails where it is written (each payload is checked against its JSON Schema
+in ``app/events/schemas/<name>.json``).
 
-Events and their handlers:
-- 'coach.reply.requested' {message_id, athlete_id}: the AI coach answers a message.
-- 'workout.completed' {workout_id, user_id}: the AI coach comments on the workout.
+Events, their queues and handlers are listed in KINDS. The relay runs in every RQ worker
+process (``workers.worker.GracefulWorker``), right after a commit (``relay_soon``) and on
+demand (``flask relay``); rows are claimed with ``FOR UPDATE SKIP LOCKED`` so any number of
+relays can run at once and each event is enqueued once.
+
+A handler that raises is retried by RQ with backoff (the kind's ``retry`` intervals); the
+handlers themselves turn permanent problems (a file that isn't a video, a message that is
+gone) into an outcome instead of raising, so only transient errors are retried. An event
+whose last try failed, or whose worker died on the last try, gets ``failed_at`` and is
+listed for admins at /admin/jobs with a Retry button (``retry``).
 """
 
 from __future__ import annotations
 
+import importlib
+import json
 import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+from jsonschema import Draft202012Validator, FormatChecker
 from redis.exceptions import RedisError
-from rq import Retry
+from rq import Callback, Retry, get_current_job
 from sqlalchemy import select
 
 from app import jobs
@@ -23,33 +38,82 @@ from app.models.types import utcnow
 log = logging.getLogger(__name__)
 
 JOB = "workers.events.handle_event"
-QUEUES = {"coach.reply.requested": "ai", "workout.completed": "ai"}
+JOB_ID_PREFIX = "event-"  # an event's job is f"event-{id}": one job per event
+ON_FAILURE = "workers.events.event_failed"
+SCHEMAS = Path(__file__).resolve().parents[1] / "events" / "schemas"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one event is handled: the RQ ``queue``, the ``handler`` ("module:function",
+    called with the OutboxEvent), the job's ``timeout`` (seconds) and the ``retry`` backoff
+    (seconds before each retry; its length is the number of retries)."""
+
+    queue: str
+    handler: str
+    timeout: int
+    retry: tuple[int, ...]
+
+
+KINDS: dict[str, Kind] = {
+    "coach.reply.requested": Kind(
+        "ai", "app.services.coach_ai:reply_to_message", 120, (10, 60, 300)
+    ),
+    "workout.completed": Kind("ai", "app.services.coach_ai:comment_on_workout", 120, (10, 60, 300)),
+    "media.uploaded": Kind("media", "app.services.posts:on_media_uploaded", 900, (30, 120)),
+    "meet.changed": Kind("reminders", "app.services.reminders:on_meet_changed", 60, (10, 60, 300)),
+    "dm.message.sent": Kind("default", "app.services.push:on_message_sent", 60, (10, 60, 300)),
+}
+
+
+class EventSchemaError(ValueError):
+    """An event whose name is unknown or whose payload doesn't match its JSON Schema."""
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMAS / f"{name}.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def validate(name: str, payload: dict) -> None:
+    """Check ``payload`` against the JSON Schema (draft 2020-12) of event ``name``.
+    Raises EventSchemaError naming the event and the first problem."""
+    if name not in KINDS:
+        raise EventSchemaError(f"unknown event {name!r}; expected one of {sorted(KINDS)}")
+    error = next(iter(_validator(name).iter_errors(payload)), None)
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "payload"
+        raise EventSchemaError(f"event {name!r}: {where}: {error.message}")
 
 
 def record(name: str, payload: dict) -> OutboxEvent:
     """Add an event to the current unit of work (no commit: it commits with the data).
-    Raises ValueError for an event name without a handler."""
-    if name not in QUEUES:
-        raise ValueError(f"unknown event {name!r}; expected one of {sorted(QUEUES)}")
+    Raises EventSchemaError for an unknown name or a payload that breaks the schema."""
+    validate(name, payload)
     event = OutboxEvent(name=name, payload=payload)
     db.session.add(event)
     return event
 
 
 def relay_soon() -> int:
-    """Hand pending events over right after a commit, so replies don't wait for the clock
-    process; a failure here is harmless (the relay retries)."""
+    """Hand pending events over right after a commit, so work doesn't wait for a worker's
+    relay; a failure here is harmless (the workers' relays pick the events up)."""
     try:
         return dispatch_pending()
-    except Exception:  # noqa: BLE001 - the clock relay picks the events up later
-        log.exception("outbox relay after commit failed; the clock relay will retry")
+    except Exception:  # noqa: BLE001 - a worker's relay picks the events up later
+        log.exception("outbox relay after commit failed; a worker's relay will retry")
         db.session.rollback()
         return 0
 
 
 def dispatch_pending(limit: int = 100) -> int:
-    """Enqueue events not yet handed to RQ (several relays may run: rows are claimed with
-    SKIP LOCKED). In-process mode (no Redis) runs each job right here. Returns how many."""
+    """The relay: enqueue up to ``limit`` events not yet handed to RQ, oldest first, and
+    return how many. Rows are claimed with SKIP LOCKED and marked in one transaction, so
+    relays running at once never enqueue one event twice. On a Redis error the rows not yet
+    handed over are released for the next run. In-process mode (no Redis) runs each job
+    right here."""
     claimed = db.session.scalars(
         select(OutboxEvent)
         .filter(OutboxEvent.enqueued_at.is_(None))
@@ -63,13 +127,16 @@ def dispatch_pending(limit: int = 100) -> int:
     db.session.commit()
     handed = 0
     for event_id, name in ids:
+        kind = KINDS[name]
         try:
-            jobs.queue(QUEUES[name]).enqueue(
+            jobs.queue(kind.queue).enqueue(
                 JOB,
                 event_id,
-                job_id=f"event-{event_id}",
-                job_timeout=120,
-                retry=Retry(max=3, interval=[10, 60, 300]),
+                job_id=f"{JOB_ID_PREFIX}{event_id}",
+                job_timeout=kind.timeout,
+                retry=Retry(max=len(kind.retry), interval=list(kind.retry)),
+                on_failure=Callback(ON_FAILURE),
+                description=f"{name} #{event_id}",
             )
         except RedisError as error:
             db.session.execute(
@@ -84,28 +151,90 @@ def dispatch_pending(limit: int = 100) -> int:
     return handed
 
 
-def handle(event_id: int) -> str:
-    """The job: run the event's handler once. Returns 'done', 'skipped' (already done or
-    gone); raises what the handler raises so RQ retries it."""
-    from app.services import coach_ai
+def handler_of(name: str):
+    """The handler function of event ``name`` (KeyError for an unknown one)."""
+    module, function = KINDS[name].handler.split(":")
+    return getattr(importlib.import_module(module), function)
 
+
+def handle(event_id: int) -> str:
+    """The job: run the event's handler once. Returns 'done', or 'skipped' (already done or
+    gone). Raises what the handler raises so RQ retries it; the last failed try marks the
+    event failed."""
     event = db.session.get(OutboxEvent, event_id)
     if event is None or event.done_at is not None:
         return "skipped"
     event.attempts += 1
     db.session.commit()
-    handlers = {
-        "coach.reply.requested": coach_ai.reply_to_message,
-        "workout.completed": coach_ai.comment_on_workout,
-    }
     try:
-        handlers[event.name](event)
+        handler_of(event.name)(event)
     except Exception as error:
         db.session.rollback()
-        event = db.session.get(OutboxEvent, event_id)
-        event.error = str(error)[:500]
-        db.session.commit()
+        mark_failed(event_id, f"{error.__class__.__name__}: {error}", final=_last_try())
         raise
-    event.done_at = utcnow()
+    event.done_at, event.failed_at, event.error = utcnow(), None, None
     db.session.commit()
     return "done"
+
+
+def _last_try() -> bool:
+    """True when RQ won't run this job again (no retries left, or jobs run in-process)."""
+    job = get_current_job()
+    return jobs.in_process() or job is None or not job.retries_left
+
+
+def mark_failed(event_id: int, error: str, final: bool) -> None:
+    """Record ``error`` on the event; with ``final`` it is listed as failed (committed)."""
+    event = db.session.get(OutboxEvent, event_id)
+    if event is None or event.done_at is not None:
+        return
+    event.error = error[:500]
+    if final:
+        event.failed_at = utcnow()
+        log.error("outbox event %s (%s) failed for good: %s", event_id, event.name, error)
+    db.session.commit()
+
+
+def failed(limit: int = 100) -> list[OutboxEvent]:
+    """Events whose last try failed, newest first."""
+    query = (
+        select(OutboxEvent)
+        .filter(OutboxEvent.failed_at.is_not(None), OutboxEvent.done_at.is_(None))
+        .order_by(OutboxEvent.failed_at.desc(), OutboxEvent.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def retry(event_id: int) -> bool:
+    """Queue a failed event again (an admin's Retry): it goes back to the relay with its
+    error kept until it succeeds. Returns False if it isn't failed (done, pending or gone)."""
+    updated = db.session.execute(
+        db.update(OutboxEvent)
+        .filter(
+            OutboxEvent.id == event_id,
+            OutboxEvent.failed_at.is_not(None),
+            OutboxEvent.done_at.is_(None),
+        )
+        .values(failed_at=None, enqueued_at=None)
+    ).rowcount
+    db.session.commit()
+    if updated:
+        relay_soon()
+    return bool(updated)
+
+
+def counts() -> dict[str, int]:
+    """How many events are waiting for the relay, handed to RQ, failed and done."""
+    e = OutboxEvent
+    rows = db.session.execute(
+        select(
+            db.func.count().filter(e.enqueued_at.is_(None)),
+            db.func.count().filter(
+                e.enqueued_at.is_not(None), e.done_at.is_(None), e.failed_at.is_(None)
+            ),
+            db.func.count().filter(e.failed_at.is_not(None), e.done_at.is_(None)),
+            db.func.count().filter(e.done_at.is_not(None)),
+        )
+    ).one()
+    return dict(zip(("waiting", "queued", "failed", "done"), rows, strict=True))

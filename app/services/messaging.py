@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, joinedload
 from app.extensions import db
 from app.models import AttemptPin, Block, CoachLink, Conversation, Follow, Message, User
 from app.models.types import utcnow
-from app.services import events, push
+from app.services import events
 
 MAX_BODY = 2000
 PAGE = 30
@@ -139,12 +139,16 @@ def send(
                 "coach.reply.requested",
                 {"message_id": message.id, "athlete_id": sender.id},
             )
+        elif not recipient.is_system:
+            events.record(
+                "dm.message.sent",
+                {"message_id": message.id, "sender_id": sender.id, "recipient_id": recipient.id},
+            )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return _by_client_id(sender.id, client_id)
     events.relay_soon()
-    push.message_sent(message, recipient)
     return message
 
 

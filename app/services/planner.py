@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,7 +23,7 @@ from app.models import (
     Workout,
 )
 from app.models.types import utcnow
-from app.services import receipts, reminders
+from app.services import events, receipts, reminders
 
 LIFTS = programming.LIFTS
 
@@ -103,6 +102,10 @@ def save_meet(
         if date_changed or meet.plan is None:
             _generate(user, meet, today)
         reminders.plan_for_meet(user, meet, utcnow())  # the intent, in the same transaction
+        events.record(
+            "meet.changed",
+            {"meet_id": meet.id, "user_id": user.id, "meet_date": meet.meet_date.isoformat()},
+        )
         db.session.commit()
     except IntegrityError:  # the same client id raced in: the other request saved it
         db.session.rollback()
@@ -110,7 +113,7 @@ def save_meet(
     except programming.PlanError:
         db.session.rollback()
         raise
-    _relay_now()
+    events.relay_soon()
     return SavedMeet(meet, replayed=False)
 
 
@@ -152,15 +155,6 @@ def delete_meet(meet: Meet) -> None:
     """Delete the meet with its plan and reminders (a queued reminder job then finds nothing)."""
     db.session.delete(meet)
     db.session.commit()
-
-
-def _relay_now() -> None:
-    """Hand new reminders to RQ right away; if that fails the relay process does it later."""
-    try:
-        reminders.dispatch_pending()
-    except Exception:  # Redis or a lock: never fail the save for it, the rows are the truth
-        db.session.rollback()
-        logging.getLogger(__name__).warning("reminder relay deferred", exc_info=True)
 
 
 def regenerate_plan(user: User, meet: Meet, today: date) -> Plan:

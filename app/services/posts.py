@@ -10,21 +10,16 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from redis.exceptions import RedisError
-from rq import Retry
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import jobs
 from app.domain.media import NotAVideo
 from app.extensions import db
-from app.models import Post, Upload, User
+from app.models import OutboxEvent, Post, Upload, User
 from app.models.types import utcnow
-from app.services import receipts, video
+from app.services import events, receipts, video
 from app.storage import scratch_dir, storage
 
 log = logging.getLogger(__name__)
-JOB = "workers.media.transcode_video"
 
 
 class UploadError(ValueError):
@@ -151,41 +146,18 @@ def create_post(user: User, upload: Upload, details: NewPost, client_id: str) ->
     )
     db.session.add(post)
     try:
+        db.session.flush()
+        events.record("media.uploaded", {"post_id": post.id, "user_id": user.id})
         db.session.commit()
     except IntegrityError:
         return receipts.after_conflict(Post, user, client_id)
-    dispatch_pending()
+    events.relay_soon()
     return post
 
 
-def dispatch_pending() -> int:
-    """Hand posts waiting for processing to the 'media' queue (once each). In-process mode
-    runs the job right here. Returns how many were handed over."""
-    query = (
-        select(Post)
-        .filter(Post.status == "processing", Post.queued_at.is_(None))
-        .order_by(Post.id)
-        .with_for_update(skip_locked=True)
-    )
-    handed = 0
-    for post in db.session.scalars(query).all():
-        post.queued_at = utcnow()
-        db.session.commit()
-        try:
-            jobs.queue("media").enqueue(
-                JOB,
-                post.id,
-                job_id=f"transcode-{post.id}",
-                job_timeout=900,
-                retry=Retry(max=2, interval=[30, 120]),
-            )
-        except RedisError as error:
-            post.queued_at = None
-            db.session.commit()
-            log.warning("media relay: Redis unavailable (%s); will retry", error)
-            break
-        handed += 1
-    return handed
+def on_media_uploaded(event: OutboxEvent) -> str:
+    """Handler of 'media.uploaded': process the post's upload (see process)."""
+    return process(event.payload["post_id"])
 
 
 PHOTO_MAX_SIDE = 2048  # px: sharp on any phone, a few hundred kB as JPEG

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from app import jobs
 from app.config import ConfigError
 from app.extensions import db
-from app.models import Message, PushSubscription, User
+from app.models import Message, OutboxEvent, PushSubscription, User
 from app.models.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -203,11 +203,11 @@ def notify(user_id: int, payload: dict, queue: str = "default", job_id: str | No
     return True
 
 
-def message_sent(message: Message, recipient: User) -> bool:
-    """Push a new direct message to ``recipient``'s devices; never to its sender, never to
-    the AI coach (a system user). Returns what notify() returns."""
+def message_push(message: Message, recipient: User) -> dict | None:
+    """The push payload announcing a new direct message to ``recipient``, or None: never to
+    its sender, never to the AI coach (a system user)."""
     if recipient.is_system or recipient.id == message.sender_id:
-        return False
+        return None
     if message.kind == "attempts":
         body = "Pinned meet attempts"
     else:
@@ -215,13 +215,26 @@ def message_sent(message: Message, recipient: User) -> bool:
     path = current_app.url_map.bind("").build(
         "dms.show", {"conversation_id": message.conversation_id}
     )
-    payload = {
+    return {
         "title": message.sender.display_name,
         "body": body,
         "url": path,
         "tag": f"conversation-{message.conversation_id}",
     }
-    return notify(recipient.id, payload, "default", f"push-message-{message.id}")
+
+
+def on_message_sent(event: OutboxEvent) -> Delivery | None:
+    """Handler of 'dm.message.sent': push the message to the recipient's devices (the job
+    runs on the 'default' queue). None when there is nothing to send (push off, message or
+    recipient gone, no push for this recipient)."""
+    message = db.session.get(Message, event.payload["message_id"])
+    recipient = db.session.get(User, event.payload["recipient_id"])
+    if not enabled() or message is None or recipient is None:
+        return None
+    payload = message_push(message, recipient)
+    if payload is None or not _has_subscription(recipient.id):
+        return None
+    return send_to_user(recipient.id, payload)
 
 
 def send_to_user(user_id: int, payload: dict, ttl: int = TTL_SECONDS) -> Delivery:

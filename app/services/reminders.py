@@ -1,4 +1,5 @@
-"""Meet reminders: scheduled with the meet, handed to RQ by a relay, delivered once."""
+"""Meet reminders: scheduled with the meet, handed to RQ when its 'meet.changed' event is
+handled, delivered once."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from redis.exceptions import RedisError
 from rq import Retry
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from app import jobs
 from app.domain import reminders as schedule
 from app.extensions import db
-from app.models import Meet, Notification, Reminder, User
+from app.models import Meet, Notification, OutboxEvent, Reminder, User
 from app.models.types import utcnow
 from app.services import push
 
@@ -45,14 +45,22 @@ def job_id(reminder: Reminder) -> str:
     return f"reminder-{reminder.id}-{int(reminder.due_at.timestamp())}"
 
 
-def dispatch_pending(now: datetime | None = None) -> int:
-    """The relay: hand scheduled reminders not yet given to RQ to the 'reminders' queue
-    (enqueue_at their due time); returns how many. Rows are claimed with SKIP LOCKED so
-    several relays never enqueue one twice. On a Redis error the rest wait for the next run."""
-    now = now or utcnow()
+def on_meet_changed(event: OutboxEvent) -> int:
+    """Handler of 'meet.changed': hand the meet's scheduled reminders not yet given to RQ to
+    the 'reminders' queue, each at its due time (enqueue_at; now if already due). Returns
+    how many. Safe to run twice: a reminder handed over is marked, and its job id (reminder
+    and due time) makes a repeat replace, not add, a job. Raises RedisError so RQ retries.
+    In-process mode (no Redis, no scheduler) hands nothing over: deliver_due() delivers."""
+    if jobs.in_process():
+        return 0
+    now = utcnow()
     query = (
         select(Reminder)
-        .filter(Reminder.status == "scheduled", Reminder.enqueued_at.is_(None))
+        .filter(
+            Reminder.meet_id == event.payload["meet_id"],
+            Reminder.status == "scheduled",
+            Reminder.enqueued_at.is_(None),
+        )
         .order_by(Reminder.due_at)
         .with_for_update(skip_locked=True)
     )
@@ -62,16 +70,10 @@ def dispatch_pending(now: datetime | None = None) -> int:
         args = (reminder.id, int(reminder.due_at.timestamp()))
         retry = Retry(max=3, interval=current_app.config["REMINDER_RETRY_SECONDS"])
         options = {"job_id": job_id(reminder), "retry": retry, "job_timeout": 60}
-        try:
-            if jobs.in_process():
-                continue  # no worker: delivered when due by deliver_due()
-            if reminder.due_at <= now:
-                queue.enqueue(JOB, *args, **options)
-            else:
-                queue.enqueue_at(reminder.due_at, JOB, *args, **options)
-        except RedisError as error:
-            log.warning("reminder relay: Redis unavailable (%s); will retry", error)
-            break
+        if reminder.due_at <= now:
+            queue.enqueue(JOB, *args, **options)
+        else:
+            queue.enqueue_at(reminder.due_at, JOB, *args, **options)
         reminder.enqueued_at = now
         handed += 1
     db.session.commit()

@@ -193,6 +193,9 @@ ENDPOINT_AUDIENCE: dict[str, str] = {
     "admin.show_user": ADMIN,
     "admin.update_user_role": ADMIN,
     "admin.list_logins": ADMIN,
+    "admin.list_jobs": ADMIN,
+    "admin.retry_event": ADMIN,
+    "admin.retry_job": ADMIN,
     # public JSON API (DESIGN.md section 7)
     "api.calc_plates": PUBLIC,
     "api.calc_points": PUBLIC,

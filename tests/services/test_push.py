@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app import jobs
 from app.config import ConfigError
 from app.extensions import db as _db
-from app.models import Notification, PushSubscription, Reminder, User
+from app.models import Notification, OutboxEvent, PushSubscription, Reminder, User
 from app.services import coach_ai, messaging, push, social
 from tests.conftest import make_user
 from tests.push_service import (
@@ -384,8 +384,14 @@ def test_a_new_message_is_pushed_to_the_recipient_only(push_app, db, push_servic
         "url": f"/messages/{chat.id}",
         "tag": f"conversation-{chat.id}",
     }
-    if not jobs.in_process():
-        assert ran == [("default", (coach.id, coach_browser.read(message.body)))]
+    if not jobs.in_process():  # one job on the default queue: the event's, which pushed
+        [event] = db.session.scalars(select(OutboxEvent).filter_by(name="dm.message.sent"))
+        assert event.payload == {
+            "message_id": event.payload["message_id"],
+            "sender_id": athlete.id,
+            "recipient_id": coach.id,
+        }
+        assert ran == [("default", (event.id,))]
 
 
 def test_a_retried_send_pushes_once_and_long_messages_are_cut(push_app, db, push_service):
@@ -410,8 +416,10 @@ def test_messages_to_the_ai_coach_are_not_pushed(push_app, db, push_service, mon
     sent = []
     monkeypatch.setattr(push, "notify", lambda *args, **kwargs: sent.append(args))
     message = messaging.send(athlete, messaging.conversation_between(athlete, coach), "Hi", "m-3")
-    assert push.message_sent(message, coach) is False
+    assert push.message_push(message, coach) is None
     assert all(args[0] != coach.id for args in sent)
+    sent_events = db.session.scalars(select(OutboxEvent).filter_by(name="dm.message.sent"))
+    assert all(event.payload["recipient_id"] != coach.id for event in sent_events)
 
 
 def test_a_delivered_reminder_is_pushed_on_the_reminders_queue(

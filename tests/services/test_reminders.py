@@ -11,8 +11,8 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
 
-from app.models import Meet, Notification, Reminder
-from app.services import planner, reminders
+from app.models import Meet, Notification, OutboxEvent, Reminder
+from app.services import events, planner, reminders
 from tests.conftest import IN_CI
 from tests.services.test_training import athlete
 
@@ -22,6 +22,14 @@ MEET = {"name": "Nationals", "meet_date": date(2027, 4, 11), "federation": "IPF"
 
 def saved_meet(user, values=None, client_id="11111111-1111-4111-8111-111111111111", meet=None):
     return planner.save_meet(user, values or MEET, client_id, NOW.date(), meet).meet
+
+
+def handle_meet_changed(db):
+    """What a worker does with the save's 'meet.changed' events: returns reminders handed."""
+    pending = db.session.scalars(
+        select(OutboxEvent).filter_by(name="meet.changed", done_at=None)
+    ).all()
+    return sum(reminders.on_meet_changed(event) for event in pending)
 
 
 def due(db):
@@ -125,15 +133,17 @@ def test_a_worker_killed_mid_job_still_delivers_exactly_once(
     app = app_factory(REDIS_URL=redis_url, REMINDER_RETRY_SECONDS=[0])
     with app.app_context():
         user = athlete()
-        saved_meet(user)  # the relay hands the three reminders to RQ for March and April
+        saved_meet(user)
+        # the worker handles 'meet.changed': three reminders for March and April
+        assert handle_meet_changed(db) == 3
         queued = Queue("reminders", connection=Redis.from_url(redis_url))
         assert queued.scheduled_job_registry.count == 3
-        # make one due now, as if the weeks had passed, and relay it again
+        # make one due now, as if the weeks had passed, and hand it over again
         reminder = db.session.scalar(select(Reminder).filter_by(kind="weeks-4"))
         reminder.due_at, reminder.enqueued_at = datetime.now(UTC) - timedelta(seconds=1), None
         db.session.commit()
-        assert reminders.dispatch_pending() == 1
-        assert reminders.dispatch_pending() == 0  # relayed once only
+        assert handle_meet_changed(db) == 1
+        assert handle_meet_changed(db) == 0  # handed over once only
     marker = tmp_path / "kill-once"
     marker.touch()
     result = run_worker(redis_url, db_url, MEETDAY_KILL_JOB_ONCE=str(marker))
@@ -155,8 +165,12 @@ def test_a_meet_saved_while_redis_is_down_loses_no_reminder(app_factory, redis_u
         saved_meet(user)  # Redis refuses: the save still succeeds
         pending = db.session.scalars(select(Reminder)).all()
         assert len(pending) == 3 and all(r.enqueued_at is None for r in pending)
+        [event] = db.session.scalars(select(OutboxEvent)).all()
+        assert (event.name, event.enqueued_at) == ("meet.changed", None)  # waits for a relay
     up = app_factory(REDIS_URL=redis_url)
     with up.app_context():
-        assert reminders.dispatch_pending() == 3  # the relay catches up once Redis is back
+        assert events.dispatch_pending() == 1  # a worker's relay, once Redis is back
         queued = Queue("reminders", connection=Redis.from_url(redis_url))
+        assert queued.job_ids == [f"event-{event.id}"]
+        assert handle_meet_changed(db) == 3  # the event's job
         assert queued.scheduled_job_registry.count == 3

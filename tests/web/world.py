@@ -116,12 +116,14 @@ class World:
     upload_id: str = ""
     tokens: dict[str, str] = field(default_factory=dict)  # role -> API token secret
     token_id: int = 0  # the owner's API token
+    event_id: int = 0  # an outbox event (the admin's jobs page retries it)
+    job_id: str = ""  # an RQ job (ditto)
 
     def user(self, role: str) -> User:
         return self.users[role]
 
 
-PARTS = ("training", "posts", "notes", "gym", "invite", "upload", "tokens")
+PARTS = ("training", "posts", "notes", "gym", "invite", "upload", "tokens", "jobs")
 PART_OF_PARAMETER = {
     "meet_id": "training",
     "session_id": "training",
@@ -137,6 +139,8 @@ PART_OF_PARAMETER = {
     "code": "invite",
     "upload_id": "upload",
     "token_id": "tokens",
+    "event_id": "jobs",
+    "job_id": "jobs",
 }
 
 
@@ -168,7 +172,24 @@ def make_world(parts=PARTS) -> World:
             made = api_tokens.create_token(world.user(role), "Matrix", "read write", new_id())
             world.tokens[role] = made.secret
         world.token_id = _token_id(world)
+    if "jobs" in parts:
+        world.event_id, world.job_id = _jobs(owner)
     return world
+
+
+def _jobs(owner: User) -> tuple[int, str]:
+    """An outbox event and an RQ job (a push job, not run) for the admin's Retry routes."""
+    from rq.job import Job
+
+    from app import jobs
+    from app.services import events
+
+    event = events.record("workout.completed", {"workout_id": 1, "user_id": owner.id})
+    db.session.commit()
+    queue = jobs.queue("default")
+    job = Job.create("workers.push.send_push", args=(owner.id, {}), connection=queue.connection)
+    job.save()
+    return event.id, job.id
 
 
 def _token_id(world: World) -> int:
@@ -312,6 +333,9 @@ def url_value(name: str, endpoint: str, world: World, variant=None):
         "user_id": owner.id,
         "athlete_id": owner.id,
         "step": 1,
+        "event_id": world.event_id,
+        "job_id": world.job_id,
+        "queue": "default",
         "filename": "icons/favicon.svg",
         "post_id": world.posts.get(variant),
         "note_id": world.notes.get(variant),

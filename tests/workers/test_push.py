@@ -8,7 +8,7 @@ import pytest
 from redis import Redis
 from sqlalchemy import select
 
-from app.models import Notification, Reminder
+from app.models import Notification, OutboxEvent, Reminder
 from app.models.types import utcnow
 from app.services import push, reminders
 from tests.conftest import IN_CI
@@ -39,11 +39,13 @@ def test_a_worker_delivers_a_due_reminder_in_app_and_as_a_push(app_factory, db_u
         browser, endpoint = Browser(), service.endpoint()
         push.subscribe(user, browser.subscription(endpoint))
         saved_meet(user)
+        [event] = db.session.scalars(select(OutboxEvent).filter_by(name="meet.changed")).all()
+        assert reminders.on_meet_changed(event) == 3  # the event's job: all three scheduled
         reminder = db.session.scalar(select(Reminder).filter_by(kind="weeks-1"))
         reminder.due_at = utcnow().replace(microsecond=0) - timedelta(minutes=1)  # due now
         reminder.enqueued_at = None
         db.session.commit()
-        assert reminders.dispatch_pending() == 1
+        assert reminders.on_meet_changed(event) == 1  # moved: handed to RQ again, due now
 
         worker = run_worker(redis_url, db_url, **settings)
 

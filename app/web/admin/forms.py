@@ -17,3 +17,7 @@ class RoleForm(FlaskForm):
         validators=[InputRequired("Choose a role.")],
         description="Coaches see the athletes they coach and edit AI prompts; admins see everything.",
     )
+
+
+class RetryForm(FlaskForm):
+    """The Retry button of a failed job (a CSRF token, nothing else)."""

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.models import User
 from tests.conftest import make_user
 from tests.e2e.conftest import settled, sign_in
+from tests.services.test_outbox import flaky_event  # noqa: F401 - a fixture
 
 
 def test_an_admin_changes_a_role_and_reads_the_sign_in_audit(
@@ -58,3 +59,45 @@ def test_an_admin_changes_a_role_and_reads_the_sign_in_audit(
     page.screenshot(path=screenshots / "admin-logins.png", full_page=True)
     page.get_by_role("link", name="All", exact=True).click()
     expect(page.locator(".login-ok")).to_have_count(1)  # the admin's own sign-in
+
+
+def test_an_admin_finds_a_job_that_kept_failing_and_retries_it(
+    db,
+    page: Page,
+    live_server,
+    screenshots,
+    flaky_event,  # noqa: F811 - the AI coach's LLM is down: 'workout.completed' fails every try
+):
+    from app import jobs
+    from app.models import OutboxEvent
+    from app.services import events
+    from tests.services.test_outbox import ATTEMPTS, run_jobs
+
+    make_user("root@example.com", role="admin", display_name="Ada Admin")
+    athlete = make_user("sam@example.com", display_name="Sam Athlete")
+    jobs.queue("ai").empty()
+    flaky_event[0] = 99
+    event = events.record("workout.completed", {"workout_id": 12, "user_id": athlete.id})
+    db.session.commit()
+    run_jobs("ai")  # tried (and retried with backoff, on RQ) until it is given up
+    tries = len(ATTEMPTS)
+
+    sign_in(page, live_server, "root@example.com")
+    page.goto(f"{live_server}/admin")
+    page.get_by_role("link", name="Background jobs").click()
+    expect(page.get_by_role("heading", name="Background jobs")).to_be_visible()
+    row = page.locator(f"#event-{event.id}")
+    expect(row).to_contain_text("workout.completed")
+    expect(row).to_contain_text("ConnectionError: LLM endpoint unreachable")
+    expect(row).to_contain_text(f"after {tries} tr")
+    page.screenshot(path=screenshots / "admin-jobs.png", full_page=True)
+
+    flaky_event[0] = 0  # the LLM is back
+    row.get_by_role("button", name="Retry").click()
+    expect(page.get_by_text(f"Event #{event.id} is queued again.")).to_be_visible()
+    run_jobs("ai")  # a worker runs it
+    page.reload()
+    expect(page.get_by_text("No failed events.")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(OutboxEvent, event.id).done_at is not None
+    assert len(ATTEMPTS) == tries + 1

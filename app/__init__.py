@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import assets, config, errors, jobs, logs, security, storage
+from app import assets, config, errors, jobs, logs, readonly, security, storage
 from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
 from app.models.types import render_item
 from app.web.converters import IdConverter
@@ -42,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     app.url_map.converters["int"] = IdConverter  # before any route is added: ids are 32-bit
+    readonly.init_app(app)  # before the blueprints' hooks load the user
     _register_blueprints(app)
     _register_template_helpers(app)
     from app import cli

@@ -9,6 +9,7 @@ from app.domain import units
 from app.extensions import db, limiter
 from app.hypermedia import render_view, wants_fragment
 from app.models import Comment, Post, Upload, User
+from app.readonly import read_only
 from app.services import access, comments, feed, posts, receipts, social
 from app.web import grants
 from app.web.access import owned_or_404
@@ -21,6 +22,7 @@ TABS = ("following", "discover", "mine")
 
 @bp.get("")
 @login_required
+@read_only
 def index():
     tab = request.args.get("tab") if request.args.get("tab") in TABS else "following"
     result = feed.page(current_user, tab, request.args.get("cursor"), grants=grants.from_request())
@@ -29,6 +31,7 @@ def index():
 
 @bp.get("/athletes/<int:user_id>")
 @login_required
+@read_only
 def show_athlete(user_id: int):
     athlete = db.session.get(User, user_id) or abort(404)
     held = grants.from_request()

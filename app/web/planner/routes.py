@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from app.domain import programming, units
 from app.hypermedia import render_view, wants_fragment
 from app.models import Meet, Workout, WorkoutSet
+from app.readonly import read_only
 from app.services import messaging, planner, profiles, receipts, workouts
 from app.web.access import owned_or_404, plan_session_or_404
 from app.web.fields import UUID_RE
@@ -37,6 +38,7 @@ def _today():
 
 @bp.get("")
 @login_required
+@read_only
 def index():
     today = _today()
     meet = planner.active_meet(current_user, today, with_plan=True)  # every week is listed
@@ -170,8 +172,10 @@ def _session_workout_or_unstarted(session_id: int, client_id: str):
     if not UUID_RE.match(client_id):
         abort(404)
     existing = receipts.existing(Workout, current_user.id, client_id)
-    return existing or workouts.open_workout(current_user, session) or (
-        workouts.UnstartedWorkout(session, client_id)
+    return (
+        existing
+        or workouts.open_workout(current_user, session)
+        or (workouts.UnstartedWorkout(session, client_id))
     )
 
 

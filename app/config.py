@@ -68,6 +68,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # JSON API requests per token (per client address without one); Flask-Limiter syntax.
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
         "REMINDER_RETRY_SECONDS": [10, 60, 300],
+        # Multiplies every outbox job's retry backoff (services/events.KINDS); 0 retries at once.
+        "OUTBOX_RETRY_SCALE": float(os.environ.get("OUTBOX_RETRY_SCALE", "1")),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT"),  # default: instance/media
         "UPLOAD_SCRATCH": os.environ.get("UPLOAD_SCRATCH"),  # default: instance/uploads
         "S3_BUCKET": os.environ.get("S3_BUCKET"),  # set to store media in S3-compatible storage

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
+from app.extensions import db, login_manager
 from app.hypermedia import render_view
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("That request didn't make sense", "Something in it was missing or malformed."),
@@ -19,6 +24,16 @@ MESSAGES = {
     429: ("Slow down", "Too many attempts. Wait a minute and try again."),
     500: ("Something broke on our side", "We've logged it. Try again in a moment."),
 }
+# The database is down, restarting or out of connections: a moment later the same request
+# works (the pool's pre-ping replaces dead connections), so it is a 503, not a 500.
+DATABASE_UNAVAILABLE = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,  # no pooled connection free in time
+)
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE = ("Meetday is briefly unavailable", "Nothing was saved; try again in a moment.")
 
 
 def _api_path() -> bool:
@@ -34,7 +49,53 @@ def _as_json(error: HTTPException):
     return response
 
 
+def _release_session() -> None:
+    """Roll back and drop the request's session; its connection may be dead already, and a
+    failure to say goodbye to it is no news."""
+    try:
+        db.session.rollback()
+    except sa_exc.SQLAlchemyError:
+        pass
+    try:
+        db.session.remove()
+    except sa_exc.SQLAlchemyError:
+        log.info("closing the session after a database error failed", exc_info=True)
+
+
+def _database_unavailable(error: Exception):
+    """503 with Retry-After. The page is drawn for a signed-out visitor: the signed-in shell
+    reads the user (name, unread counts) from the database that just failed."""
+    first_line = str(error).partition("\n")[0]  # the driver's message, no SQL or parameters
+    log.warning("database unavailable, answered 503: %s", first_line)
+    _release_session()
+    title, message = UNAVAILABLE
+    if _api_path():
+        response = jsonify(error=f"{title}. {message}")
+        response.status_code = 503
+    else:
+        # Flask-Login's own way to set g._login_user: anonymous for this response only, the
+        # session (and so the sign-in) is untouched
+        login_manager._update_request_context_with_user()
+        response = render_view("errors/error.html", status=503, title=title, message=message)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def init_app(app: Flask) -> None:
+    for error_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_class, _database_unavailable)
+
+    @app.teardown_appcontext
+    def release_database(exc):
+        """Runs before Flask-SQLAlchemy's own teardown (teardown functions run last one
+        first) and does its job: closing a session whose connection the database dropped can
+        raise, and an exception here, after the response is made, would become the server's
+        bare 500. Flask-SQLAlchemy's teardown then finds nothing left to close."""
+        try:
+            db.session.remove()
+        except sa_exc.SQLAlchemyError:
+            log.warning("closing the database session failed", exc_info=True)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_view(

@@ -23,6 +23,7 @@ import os
 import signal
 import time
 
+from rq.exceptions import StopRequested
 from rq.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ class GracefulWorker(Worker):
                 if current_app.config["REDIS_URL"] is None:
                     return 0  # no REDIS_URL: this app runs its jobs in-process itself
                 handed = events.dispatch_pending()
+        except StopRequested:  # SIGTERM arrived during the relay: the warm shutdown goes on
+            raise
         except Exception:  # noqa: BLE001 - the worker must outlive a database outage
             log.warning("outbox relay failed; retrying in %ss", self.relay_every, exc_info=True)
             return 0

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from flask import current_app
 from jsonschema import Draft202012Validator, FormatChecker
 from redis.exceptions import RedisError
 from rq import Callback, Retry, get_current_job
@@ -126,15 +127,17 @@ def dispatch_pending(limit: int = 100) -> int:
         event.enqueued_at = utcnow()
     db.session.commit()
     handed = 0
+    scale = current_app.config["OUTBOX_RETRY_SCALE"]
     for event_id, name in ids:
         kind = KINDS[name]
+        backoff = [round(seconds * scale) for seconds in kind.retry]
         try:
             jobs.queue(kind.queue).enqueue(
                 JOB,
                 event_id,
                 job_id=f"{JOB_ID_PREFIX}{event_id}",
                 job_timeout=kind.timeout,
-                retry=Retry(max=len(kind.retry), interval=list(kind.retry)),
+                retry=Retry(max=len(backoff), interval=backoff),
                 on_failure=Callback(ON_FAILURE),
                 description=f"{name} #{event_id}",
             )

@@ -200,6 +200,8 @@ def create_session_set(session_id: int, client_id: str):
 
 def _log_set(workout):
     form = SetForm(mass_unit=current_user.mass_unit)
+    if form.client_id.data and receipts.existing(WorkoutSet, current_user.id, form.client_id.data):
+        return _back_to_workout(workout)  # a replay (retry, offline queue): already stored
     if workout.completed_at is not None:
         form.load.errors = ["This workout is finished."]
     elif form.validate() and _plausible(form):

@@ -65,6 +65,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down: count in each process's memory (same limits) until it answers again,
+        # instead of failing every rate-limited request (sign-in, the API) with a 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # JSON API requests per token (per client address without one); Flask-Limiter syntax.
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
         "REMINDER_RETRY_SECONDS": [10, 60, 300],

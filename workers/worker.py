@@ -43,12 +43,46 @@ class GracefulWorker(Worker):
         """Seconds a blocking dequeue waits: short enough to relay on time while idle."""
         return max(1, min(self.worker_ttl - 15, int(self.relay_every)))
 
-    def heartbeat(self, *args, **kwargs):
-        """RQ's heartbeat (while idle, between jobs and while monitoring the horse), then the
-        outbox relay when it is due."""
-        super().heartbeat(*args, **kwargs)
-        if not getattr(self, "_is_horse", False):
+    def heartbeat(self, timeout=None, pipeline=None):
+        """RQ's heartbeat, then the outbox relay when it is due: while idle and between jobs.
+        Not in the heartbeats sent while a job runs (those come with a pipeline that carries
+        the job's own heartbeat: a slow relay must not delay it, or another worker would take
+        the job for abandoned), and never in the work horse."""
+        super().heartbeat(timeout=timeout, pipeline=pipeline)
+        if pipeline is None and not getattr(self, "_is_horse", False):
             self.relay_outbox()
+
+    def handle_job_failure(
+        self, job, queue, started_job_registry=None, exc_string="", execution=None
+    ):
+        """RQ's failure handling, after recording an outbox event's failure: here too when the
+        work horse died (out of memory, killed at its timeout), where no failure callback runs.
+        On the last try the event is listed as failed for an admin to retry."""
+        if job.id.startswith("event-"):
+            self._record_event_failure(job, exc_string)
+        return super().handle_job_failure(
+            job,
+            queue,
+            started_job_registry=started_job_registry,
+            exc_string=exc_string,
+            execution=execution,
+        )
+
+    def _record_event_failure(self, job, exc_string: str) -> None:
+        from workers import app_context
+
+        lines = (exc_string or "").strip().splitlines()
+        try:
+            with app_context():
+                from app.services import events
+
+                events.mark_failed(
+                    job.args[0],
+                    lines[-1] if lines else "The job failed",
+                    final=not job.should_retry,
+                )
+        except Exception:  # noqa: BLE001 - RQ's own bookkeeping must still run
+            log.warning("could not record the failure of %s", job.id, exc_info=True)
 
     def relay_outbox(self, force: bool = False) -> int:
         """Hand pending outbox events to RQ if the last relay was OUTBOX_RELAY_SECONDS ago

@@ -65,6 +65,9 @@ class Post(db.Model):
     visibility: Mapped[str] = mapped_column(String(10), default="public")
     status: Mapped[str] = mapped_column(String(10), default="processing")
     error: Mapped[str | None] = mapped_column(Text)
+    # Deprecated: the previous release's media relay marked posts handed to the queue here;
+    # media now goes through the outbox ('media.uploaded'). Dropped in the next release.
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
     duration_seconds: Mapped[float | None] = mapped_column(Float)
     width: Mapped[int | None] = mapped_column(Integer)

@@ -17,6 +17,7 @@ from app import jobs
 from app.extensions import db
 from app.models import User
 from app.models.user import ROLES
+from app.services import events
 
 log = logging.getLogger(__name__)
 
@@ -96,17 +97,17 @@ class JobsOverview:
 
 def jobs_overview(limit: int = 100) -> JobsOverview:
     """Outbox counts and failures, and RQ's queues and failed registries."""
-    from app.services import events
-
     queues, failed_jobs = None, []
     try:
         queues = {name: jobs.queue(name).count for name in jobs.QUEUE_NAMES}
         for name in jobs.QUEUE_NAMES:
             registry = jobs.queue(name).failed_job_registry
-            for job_id in registry.get_job_ids(0, limit - 1):
-                if job_id.startswith(events.JOB_ID_PREFIX):
-                    continue  # listed (and retried) as an outbox event
-                job = registry.job_class.fetch(job_id, connection=registry.connection)
+            job_ids = [i for i in registry.get_job_ids() if not i.startswith(events.JOB_ID_PREFIX)]
+            for job_id in job_ids[: limit - len(failed_jobs)]:  # event jobs: listed as events
+                try:
+                    job = registry.job_class.fetch(job_id, connection=registry.connection)
+                except NoSuchJobError:
+                    continue  # expired between the two reads
                 failed_jobs.append(
                     FailedJob(
                         name,
@@ -116,7 +117,7 @@ def jobs_overview(limit: int = 100) -> JobsOverview:
                         _last_line(job.latest_result()),
                     )
                 )
-    except (RedisError, NoSuchJobError) as error:
+    except RedisError as error:
         log.warning("admin jobs: RQ state unavailable: %s", error)
     return JobsOverview(events.counts(), queues, events.failed(limit), failed_jobs)
 
@@ -131,6 +132,8 @@ def retry_job(queue: str, job_id: str) -> bool:
     queue's failed list (already retried). Raises LookupError for an unknown queue or job."""
     if queue not in jobs.QUEUE_NAMES:
         raise LookupError(f"no queue {queue!r}")
+    if job_id.startswith(events.JOB_ID_PREFIX):
+        raise LookupError("an outbox event's job: retry the event")
     registry = jobs.queue(queue).failed_job_registry
     if not registry.job_class.exists(job_id, connection=registry.connection):
         raise LookupError(f"no job {job_id!r}")

@@ -111,10 +111,14 @@ def relay_soon() -> int:
 
 def dispatch_pending(limit: int = 100) -> int:
     """The relay: enqueue up to ``limit`` events not yet handed to RQ, oldest first, and
-    return how many. Rows are claimed with SKIP LOCKED and marked in one transaction, so
-    relays running at once never enqueue one event twice. On a Redis error the rows not yet
-    handed over are released for the next run. In-process mode (no Redis) runs each job
-    right here."""
+    return how many.
+
+    Rows are claimed with FOR UPDATE SKIP LOCKED, enqueued while the lock is held, and marked
+    handed over in the same transaction, so relays running at once never enqueue one event
+    twice, and a relay that dies (SIGKILL, a shutdown mid-loop) leaves its rows unmarked for
+    the next one: delivery is at least once, and handlers are idempotent by event id. On a
+    Redis error the rows not yet handed over stay pending. In-process mode (no Redis) runs
+    each job right here, after marking it."""
     claimed = db.session.scalars(
         select(OutboxEvent)
         .filter(OutboxEvent.enqueued_at.is_(None))
@@ -122,36 +126,42 @@ def dispatch_pending(limit: int = 100) -> int:
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    ids = [(event.id, event.name) for event in claimed]
+    if jobs.in_process():  # the jobs run inline and commit in this very session
+        ids = [(event.id, event.name) for event in claimed]
+        for event in claimed:
+            event.enqueued_at = utcnow()
+        db.session.commit()
+        for event_id, name in ids:
+            _enqueue(event_id, name)
+        return len(ids)
+    handed = []
     for event in claimed:
-        event.enqueued_at = utcnow()
-    db.session.commit()
-    handed = 0
-    scale = current_app.config["OUTBOX_RETRY_SCALE"]
-    for event_id, name in ids:
-        kind = KINDS[name]
-        backoff = [round(seconds * scale) for seconds in kind.retry]
         try:
-            jobs.queue(kind.queue).enqueue(
-                JOB,
-                event_id,
-                job_id=f"{JOB_ID_PREFIX}{event_id}",
-                job_timeout=kind.timeout,
-                retry=Retry(max=len(backoff), interval=backoff),
-                on_failure=Callback(ON_FAILURE),
-                description=f"{name} #{event_id}",
-            )
+            _enqueue(event.id, event.name)
         except RedisError as error:
-            db.session.execute(
-                db.update(OutboxEvent)
-                .filter(OutboxEvent.id.in_([i for i, _ in ids[handed:]]))
-                .values(enqueued_at=None)
-            )
-            db.session.commit()
             log.warning("outbox relay: Redis unavailable (%s); will retry", error)
             break
-        handed += 1
-    return handed
+        handed.append(event)
+    now = utcnow()
+    for event in handed:
+        event.enqueued_at = now
+    db.session.commit()  # the claims end here; rows not handed over stay pending
+    return len(handed)
+
+
+def _enqueue(event_id: int, name: str) -> None:
+    """One RQ job per event (job id ``event-<id>``), with the kind's timeout and backoff."""
+    kind = KINDS[name]
+    backoff = [round(seconds * current_app.config["OUTBOX_RETRY_SCALE"]) for seconds in kind.retry]
+    jobs.queue(kind.queue).enqueue(
+        JOB,
+        event_id,
+        job_id=f"{JOB_ID_PREFIX}{event_id}",
+        job_timeout=kind.timeout,
+        retry=Retry(max=len(backoff), interval=backoff),
+        on_failure=Callback(ON_FAILURE),
+        description=f"{name} #{event_id}",
+    )
 
 
 def handler_of(name: str):
@@ -223,8 +233,23 @@ def retry(event_id: int) -> bool:
     ).rowcount
     db.session.commit()
     if updated:
+        _forget_failed_job(event_id)
         relay_soon()
     return bool(updated)
+
+
+def _forget_failed_job(event_id: int) -> None:
+    """Take the event's old job out of RQ's failed list (the relay makes a new one)."""
+    if jobs.in_process():
+        return
+    job_id = f"{JOB_ID_PREFIX}{event_id}"
+    try:
+        for name in jobs.QUEUE_NAMES:
+            registry = jobs.queue(name).failed_job_registry
+            if job_id in registry:
+                registry.remove(job_id)
+    except RedisError as error:
+        log.warning("outbox retry: RQ's failed list not cleaned (%s)", error)
 
 
 def counts() -> dict[str, int]:

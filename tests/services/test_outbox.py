@@ -237,3 +237,72 @@ def test_a_transient_failure_is_retried_and_then_succeeds(app, db, flaky_event):
 def push_service_down(user_id: int) -> None:
     """A plain RQ job (not an event) that fails: for the admin's list of other failed jobs."""
     raise TimeoutError(f"push service timed out for user {user_id}")
+
+
+def test_a_relay_that_dies_midway_leaves_its_events_for_the_next(
+    app_factory, db, redis_url, monkeypatch
+):
+    """Events are marked handed over in the transaction that claimed them, after they are
+    enqueued: a relay killed halfway (here: an error after two enqueues) marks nothing, and
+    the next relay hands all of them over (at least once; handlers are idempotent)."""
+    app = app_factory(REDIS_URL=redis_url)
+    queue = Queue("ai", connection=Redis.from_url(redis_url))
+    queue.empty()
+    user = make_user()
+    with app.app_context():
+        for n in range(5):
+            events.record("workout.completed", {"workout_id": n + 1, "user_id": user.id})
+        db.session.commit()
+        real_enqueue, calls = events._enqueue, []
+
+        def dies_on_the_third(event_id, name):
+            calls.append(event_id)
+            if len(calls) == 3:
+                raise SystemExit("SIGTERM mid-relay")
+            real_enqueue(event_id, name)
+
+        monkeypatch.setattr(events, "_enqueue", dies_on_the_third)
+        with pytest.raises(SystemExit):
+            events.dispatch_pending()
+        db.session.rollback()  # what the dying process's connection does
+        pending = db.session.scalars(select(OutboxEvent.id).filter_by(enqueued_at=None)).all()
+        assert len(pending) == 5
+        monkeypatch.setattr(events, "_enqueue", real_enqueue)
+        assert events.dispatch_pending() == 5
+        assert events.dispatch_pending() == 0
+    queued = queue.job_ids  # the two enqueued before the relay died are in twice
+    assert set(queued) == {f"event-{event_id}" for event_id in pending}
+    assert len(queued) == 5 + 2
+    queue.empty()
+
+
+def test_a_work_horse_killed_on_the_last_try_lists_the_event_as_failed(app, db, redis_url):
+    """When the worker sees its horse die (out of memory, killed at the job's timeout) RQ runs
+    no failure callback; GracefulWorker records it on the event all the same."""
+    from rq.job import Job
+
+    from workers.worker import GracefulWorker
+
+    connection = Redis.from_url(redis_url)
+    queue = Queue("ai", connection=connection)
+    user = make_user()
+    event = events.record("workout.completed", {"workout_id": 9, "user_id": user.id})
+    db.session.commit()
+    for retries_left, final in ((1, False), (0, True)):
+        job = Job.create(JOB_FUNC, args=(event.id,), id=f"event-{event.id}", connection=connection)
+        job.retries_left = retries_left
+        job.save()
+        worker = GracefulWorker([queue], connection=connection)
+        worker.handle_job_failure(
+            job,
+            queue,
+            exc_string="Traceback ...\nWork-horse terminated unexpectedly; waitpid returned 9",
+        )
+        db.session.expire_all()
+        failed = db.session.get(OutboxEvent, event.id)
+        assert failed.error == "Work-horse terminated unexpectedly; waitpid returned 9"
+        assert (failed.failed_at is not None) is final
+    queue.empty()
+
+
+JOB_FUNC = "workers.events.handle_event"

@@ -86,3 +86,15 @@ def test_only_admins_see_the_jobs_page(client, db):
     login(client, coach.email)
     assert client.get("/admin/jobs").status_code == 404
     assert client.post("/admin/jobs/events/1/retry").status_code == 404
+
+
+def test_an_event_job_is_retried_as_an_event_not_as_a_job(client, db, admin):
+    if jobs.in_process():
+        pytest.skip("without Redis there are no RQ jobs to retry")
+    from rq.job import Job
+
+    queue = jobs.queue("ai")
+    Job.create(
+        "workers.events.handle_event", args=(1,), id="event-1", connection=queue.connection
+    ).save()
+    assert client.post("/admin/jobs/ai/event-1/retry").status_code == 404

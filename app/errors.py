@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 
 from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
@@ -62,9 +63,42 @@ def _release_session() -> None:
         log.info("closing the session after a database error failed", exc_info=True)
 
 
+# SQLSTATEs that mean "try again": connection exceptions (class 08), insufficient resources
+# (53: too many connections, disk full), the server shutting down or starting (57P01-57P03),
+# and transaction conflicts the database resolved by cancelling us (40001, 40P01).
+TRANSIENT_SQLSTATE_CLASSES = ("08", "53")
+TRANSIENT_SQLSTATES = ("57P01", "57P02", "57P03", "40001", "40P01")
+
+
+def is_outage(error: Exception) -> bool:
+    """True when ``error`` says the database can't serve us right now (down, restarting,
+    full, a conflict it cancelled), False for a bug such as a missing column."""
+    if isinstance(error, (sa_exc.DisconnectionError, sa_exc.TimeoutError)):
+        return True
+    if getattr(error, "connection_invalidated", False):
+        return True
+    original = getattr(error, "orig", None)
+    state = getattr(original, "sqlstate", None)
+    if state:
+        return state[:2] in TRANSIENT_SQLSTATE_CLASSES or state in TRANSIENT_SQLSTATES
+    if isinstance(original, sqlite3.Error):
+        return "locked" in str(original) or "busy" in str(original)
+    # no SQLSTATE from psycopg: no server answered (refused, reset, closed)
+    return isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError))
+
+
 def _database_unavailable(error: Exception):
-    """503 with Retry-After. The page is drawn for a signed-out visitor: the signed-in shell
-    reads the user (name, unread counts) from the database that just failed."""
+    """503 with Retry-After when the database is unavailable (is_outage), else the 500 page.
+    The page is drawn for a signed-out visitor: the signed-in shell reads the user (name,
+    unread counts) from the database that just failed."""
+    if not is_outage(error):
+        log.error("database error", exc_info=error)
+        _release_session()
+        login_manager._update_request_context_with_user()
+        title, message = MESSAGES[500]
+        if _api_path():
+            return jsonify(error=message), 500
+        return render_view("errors/error.html", status=500, title=title, message=message)
     first_line = str(error).partition("\n")[0]  # the driver's message, no SQL or parameters
     log.warning("database unavailable, answered 503: %s", first_line)
     _release_session()

@@ -99,3 +99,25 @@ def test_the_pool_tests_connections_before_use(app):
     """What brings the app back by itself after a database restart: a pooled connection the
     restart closed is replaced at checkout instead of failing the request."""
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_a_database_error_that_is_a_bug_stays_a_500(app_factory, db):
+    """Only an outage is a 503: a statement the database rejects (here a missing table,
+    SQLSTATE 42P01 on PostgreSQL, "no such table" on SQLite) is our bug, logged as one."""
+    from sqlalchemy import text
+
+    from app.errors import is_outage
+
+    app = app_factory()
+
+    @app.get("/test-broken-query")
+    def broken_query():
+        db.session.execute(text("SELECT * FROM no_such_table"))
+        return "unreachable"
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/test-broken-query")
+    assert response.status_code == 500
+    assert "Retry-After" not in response.headers
+    refused = OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+    assert is_outage(refused)  # no SQLSTATE: no server answered

@@ -37,14 +37,14 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("relay")
     def relay():
-        """Hand outbox events waiting for a relay to RQ now (the workers do this every few
-        seconds; this is for a shell, or a deploy without workers running)."""
+        """Hand outbox events waiting for a relay to RQ now, and again those whose job RQ lost
+        (the workers do this every few seconds; this is for a shell)."""
         from app.services import events
 
-        total = 0
+        lost, total = events.requeue_lost(), 0
         while handed := events.dispatch_pending():
             total += handed
-        click.echo(f"relayed {total} event(s)")
+        click.echo(f"relayed {total} event(s), {lost} of them again after RQ lost their job")
 
     @app.cli.command("build-assets")
     def build_assets():

@@ -68,6 +68,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         # Redis down: count in each process's memory (same limits) until it answers again,
         # instead of failing every rate-limited request (sign-in, the API) with a 500.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # ... and a Redis that hangs instead of refusing counts as down after 2 s, not 30.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
         # JSON API requests per token (per client address without one); Flask-Limiter syntax.
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
         "REMINDER_RETRY_SECONDS": [10, 60, 300],

@@ -27,6 +27,7 @@ from rq.exceptions import StopRequested
 from rq.worker import Worker
 
 log = logging.getLogger(__name__)
+SWEEP_EVERY = 60  # seconds between sweeps for events whose job RQ lost (events.requeue_lost)
 
 
 class GracefulWorker(Worker):
@@ -36,6 +37,7 @@ class GracefulWorker(Worker):
     def __init__(self, *args, **kwargs):
         self.relay_every = float(os.environ.get("OUTBOX_RELAY_SECONDS", "2"))
         self._relayed_at = 0.0
+        self._swept_at = 0.0
         super().__init__(*args, **kwargs)
 
     @property
@@ -102,6 +104,9 @@ class GracefulWorker(Worker):
 
                 if current_app.config["REDIS_URL"] is None:
                     return 0  # no REDIS_URL: this app runs its jobs in-process itself
+                if now - self._swept_at >= SWEEP_EVERY:
+                    self._swept_at = now
+                    events.requeue_lost()
                 handed = events.dispatch_pending()
         except StopRequested:  # SIGTERM arrived during the relay: the warm shutdown goes on
             raise

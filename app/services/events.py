@@ -22,6 +22,7 @@ import importlib
 import json
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from flask import current_app
 from jsonschema import Draft202012Validator, FormatChecker
 from redis.exceptions import RedisError
 from rq import Callback, Retry, get_current_job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import select
 
 from app import jobs
@@ -162,6 +165,57 @@ def _enqueue(event_id: int, name: str) -> None:
         on_failure=Callback(ON_FAILURE),
         description=f"{name} #{event_id}",
     )
+
+
+LOST_AFTER = timedelta(minutes=10)
+ALIVE = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+
+
+def requeue_lost(older_than: timedelta = LOST_AFTER, limit: int = 100) -> int:
+    """The sweeper: events handed to RQ more than ``older_than`` ago and neither done nor
+    failed, whose job RQ no longer has alive (Redis lost it: no persistence, a flush, a
+    failover; or the job ended without its handler finishing), go back to the relay. A job
+    RQ gave up on marks its event failed. Returns how many were put back. Jobs still
+    queued, running or waiting for a retry are left alone, however old."""
+    if jobs.in_process():
+        return 0
+    cutoff = utcnow() - older_than
+    stale = db.session.scalars(
+        select(OutboxEvent)
+        .filter(
+            OutboxEvent.enqueued_at < cutoff,
+            OutboxEvent.done_at.is_(None),
+            OutboxEvent.failed_at.is_(None),
+        )
+        .order_by(OutboxEvent.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    requeued = 0
+    try:
+        for event in stale:
+            connection = jobs.queue(KINDS[event.name].queue).connection
+            try:
+                status = Job.fetch(f"{JOB_ID_PREFIX}{event.id}", connection=connection).get_status()
+            except NoSuchJobError:
+                status = None
+            if status in ALIVE:
+                continue
+            if status == JobStatus.FAILED:
+                event.failed_at, event.error = utcnow(), event.error or "RQ gave up on the job"
+                continue
+            log.warning(
+                "outbox event %s (%s) lost its job (%s): relayed again",
+                event.id,
+                event.name,
+                status or "gone",
+            )
+            event.enqueued_at = None
+            requeued += 1
+    except RedisError as error:
+        log.warning("outbox sweep: Redis unavailable (%s)", error)
+    db.session.commit()
+    return requeued
 
 
 def handler_of(name: str):

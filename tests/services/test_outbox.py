@@ -306,3 +306,42 @@ def test_a_work_horse_killed_on_the_last_try_lists_the_event_as_failed(app, db, 
 
 
 JOB_FUNC = "workers.events.handle_event"
+
+
+def test_the_sweeper_relays_again_an_event_whose_job_redis_lost(app_factory, db, redis_url):
+    from rq.job import Job
+
+    app = app_factory(REDIS_URL=redis_url)
+    connection = Redis.from_url(redis_url)
+    queue = Queue("ai", connection=connection)
+    queue.empty()
+    user = make_user()
+    long_ago = utcnow() - timedelta(hours=1)
+    with app.app_context():
+        made = {}
+        for label in ("lost", "queued", "recent", "gave up"):
+            made[label] = events.record("workout.completed", {"workout_id": 1, "user_id": user.id})
+        db.session.flush()
+        for label, event in made.items():
+            event.enqueued_at = utcnow() if label == "recent" else long_ago
+        db.session.commit()
+        ids = {label: event.id for label, event in made.items()}
+        for label in ("lost", "queued", "recent", "gave up"):
+            connection.delete(f"rq:job:event-{ids[label]}")
+        queue.enqueue(JOB_FUNC, ids["queued"], job_id=f"event-{ids['queued']}")  # alive
+        gave_up = Job.create(
+            JOB_FUNC, args=(ids["gave up"],), id=f"event-{ids['gave up']}", connection=connection
+        )
+        gave_up.set_status("failed")
+        gave_up.save()
+
+        assert events.requeue_lost() == 1
+        db.session.expire_all()
+        state = {label: db.session.get(OutboxEvent, i) for label, i in ids.items()}
+        assert state["lost"].enqueued_at is None  # back to the relay
+        assert state["queued"].enqueued_at is not None and state["queued"].failed_at is None
+        assert state["recent"].enqueued_at is not None  # too young to call lost
+        assert state["gave up"].failed_at is not None  # listed for an admin
+        assert events.dispatch_pending() == 1
+        assert events.requeue_lost() == 0
+    queue.empty()

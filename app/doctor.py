@@ -9,11 +9,12 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from app.config import DEV_SECRET
 from app.extensions import db
@@ -164,6 +165,47 @@ def check_redis() -> list[Result]:
     ]
 
 
+STALE_OUTBOX = timedelta(minutes=5)
+
+
+def check_outbox() -> list[Result]:
+    """Background work recorded in the database: events a relay hasn't picked up for
+    STALE_OUTBOX (no worker relaying?) and events that failed for good."""
+    from app.models import OutboxEvent
+    from app.models.types import utcnow
+    from app.services import events
+
+    try:
+        counts = events.counts()
+        stale = db.session.scalar(
+            select(func.count())
+            .select_from(OutboxEvent)
+            .filter(
+                OutboxEvent.enqueued_at.is_(None), OutboxEvent.created_at < utcnow() - STALE_OUTBOX
+            )
+        )
+    except Exception as error:  # no table yet (migrations) or no database: reported above
+        db.session.rollback()
+        return [Result(WARN, "outbox", f"not readable ({_error(error)})")]
+    results = []
+    if stale:
+        results.append(
+            Result(
+                WARN,
+                "outbox",
+                f"{stale} event(s) waiting over {STALE_OUTBOX.seconds // 60} min for a relay: "
+                "is a worker process running (it relays), and can it reach Redis?",
+            )
+        )
+    if counts["failed"]:
+        results.append(
+            Result(WARN, "jobs", f"{counts['failed']} failed event(s): see /admin/jobs (Retry)")
+        )
+    return results or [
+        Result(OK, "outbox", f"{counts['waiting']} waiting, {counts['queued']} queued, none failed")
+    ]
+
+
 def check_storage() -> list[Result]:
     from app.storage import S3Storage, storage
 
@@ -292,6 +334,7 @@ CHECKS: tuple[Callable[[], list[Result]], ...] = (
     check_config,
     check_migrations,
     check_redis,
+    check_outbox,
     check_storage,
     check_ffmpeg,
     check_llm,

@@ -88,3 +88,27 @@ def test_web_push_keys_are_checked_when_set(app_factory, db):
 
     code, lines, _ = doctor(app_factory(**vapid_settings()))
     assert code == 0 and lines["web-push"].startswith("ok ") and "pair" in lines["web-push"]
+
+
+def test_outbox_events_nobody_relays_and_failed_ones_are_reported(app, db):
+    from datetime import timedelta
+
+    from app.models import OutboxEvent
+    from app.models.types import utcnow
+    from app.services import events
+
+    waiting = events.record("workout.completed", {"workout_id": 1, "user_id": 1})
+    failed = events.record("workout.completed", {"workout_id": 2, "user_id": 1})
+    db.session.flush()
+    waiting.created_at = utcnow() - timedelta(minutes=20)  # no relay picked it up
+    failed.enqueued_at = failed.failed_at = utcnow()
+    db.session.commit()
+    code, lines, output = doctor(app)
+    assert lines["outbox"].startswith("WARN") and "1 event(s) waiting over 5 min" in output
+    assert lines["jobs"].startswith("WARN") and "1 failed event(s): see /admin/jobs" in output
+    assert code == 0  # warnings: the app can serve
+    db.session.delete(db.session.get(OutboxEvent, waiting.id))
+    db.session.delete(db.session.get(OutboxEvent, failed.id))
+    db.session.commit()
+    code, lines, output = doctor(app)
+    assert lines["outbox"].startswith("ok ") and "none failed" in lines["outbox"]

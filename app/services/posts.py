@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
+import shutil
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -192,6 +194,35 @@ def _photo_renditions(source: Path, work: Path, post_id: int):
     return keys, upright.size
 
 
+OWNER_FILE = "owner.pid"
+
+
+def _work_prefix(post_id: int) -> str:
+    return f"meetday-post-{post_id}-"
+
+
+def remove_abandoned_work(post_id: int) -> list[Path]:
+    """Delete the scratch folders of earlier tries at ``post_id`` whose process is gone (a
+    worker killed mid-transcode leaves a copy of the upload and a partial video behind; a
+    TemporaryDirectory only cleans up after a process that lives to leave the block).
+    Folders of a try still running on this machine are kept. Returns what was removed."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{_work_prefix(post_id)}*"):
+        try:
+            pid = int((folder / OWNER_FILE).read_text())
+            os.kill(pid, 0)  # raises if no such process
+            continue
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # no owner written yet, or not ours to judge
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    if removed:
+        log.info("removed %s abandoned work folder(s) of post %s", len(removed), post_id)
+    return removed
+
+
 def process(post_id: int) -> str:
     """The job: probe, transcode, poster, store. A file that isn't a usable video fails the
     post with a message for its owner; a transient error is raised so RQ retries. Safe to run
@@ -201,9 +232,11 @@ def process(post_id: int) -> str:
         return "skipped"
     post.attempts += 1
     db.session.commit()
+    remove_abandoned_work(post.id)
     try:
-        with tempfile.TemporaryDirectory() as work:
+        with tempfile.TemporaryDirectory(prefix=_work_prefix(post.id)) as work:
             work = Path(work)
+            (work / OWNER_FILE).write_text(str(os.getpid()))
             source = work / "upload"
             if not post.upload_id or not storage().exists(_upload_key(post.upload_id)):
                 raise NotAVideo("The upload is missing.")

@@ -1,6 +1,7 @@
 """The media pipeline on every real phone clip in ../shared/realdata and generated edge cases:
 real ffmpeg, real files, checked with ffprobe and by looking at the poster's pixels."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -216,3 +217,28 @@ def test_without_ffprobe_ffmpegs_own_report_gives_the_same_facts(name, size, aud
     assert (fallback.width, fallback.height, fallback.has_audio) == (*size, audio)
     assert abs(fallback.duration - with_ffprobe.duration) < 0.05
     assert abs(fallback.fps - with_ffprobe.fps) < 0.1
+
+
+def test_a_retry_removes_the_work_folder_a_killed_try_left(tmp_path, monkeypatch):
+    """A worker SIGKILLed mid-transcode can't clean its scratch folder (tests/faults shows it
+    end to end); the next try does, but never the folder of a try still running."""
+    import subprocess
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # its pid now names no process
+    folders = {}
+    for owner, pid in (("dead", dead.pid), ("alive", os.getpid())):
+        folder = tmp_path / f"meetday-post-7-{owner}"
+        folder.mkdir()
+        (folder / posts.OWNER_FILE).write_text(str(pid))
+        (folder / "video.mp4").write_bytes(b"partial")
+        folders[owner] = folder
+    other_post = tmp_path / "meetday-post-70-x"
+    other_post.mkdir()
+    (other_post / posts.OWNER_FILE).write_text(str(dead.pid))
+
+    assert posts.remove_abandoned_work(7) == [folders["dead"]]
+    assert not folders["dead"].exists()
+    assert folders["alive"].exists() and other_post.exists()

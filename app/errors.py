@@ -35,6 +35,7 @@ DATABASE_UNAVAILABLE = (
 )
 RETRY_AFTER_SECONDS = 5
 UNAVAILABLE = ("Meetday is briefly unavailable", "Nothing was saved; try again in a moment.")
+UNAVAILABLE_READ = "Try again in a moment."  # a page view: there was nothing to save
 
 
 def _api_path() -> bool:
@@ -103,14 +104,19 @@ def _database_unavailable(error: Exception):
     log.warning("database unavailable, answered 503: %s", first_line)
     _release_session()
     title, message = UNAVAILABLE
+    if request.method in ("GET", "HEAD"):
+        message = UNAVAILABLE_READ
     if _api_path():
         response = jsonify(error=f"{title}. {message}")
         response.status_code = 503
     else:
         # Flask-Login's own way to set g._login_user: anonymous for this response only, the
-        # session (and so the sign-in) is untouched
+        # session (and so the sign-in) is untouched; the shell shows no account links, so a
+        # signed-in visitor isn't told to sign in
         login_manager._update_request_context_with_user()
-        response = render_view("errors/error.html", status=503, title=title, message=message)
+        response = render_view(
+            "errors/error.html", status=503, title=title, message=message, hide_account=True
+        )
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

@@ -38,6 +38,7 @@ from app import jobs
 from app.extensions import db
 from app.models import OutboxEvent
 from app.models.types import utcnow
+from app.services import reminders
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +216,11 @@ def requeue_lost(older_than: timedelta = LOST_AFTER, limit: int = 100) -> int:
     except RedisError as error:
         log.warning("outbox sweep: Redis unavailable (%s)", error)
     db.session.commit()
+    try:
+        reminders.requeue_lost(older_than)  # the jobs meet.changed handed to RQ's scheduler
+    except RedisError as error:
+        db.session.rollback()
+        log.warning("reminder sweep: Redis unavailable (%s)", error)
     return requeued
 
 

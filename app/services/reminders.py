@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
 from rq import Retry
+from rq.job import Job
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -67,17 +68,48 @@ def on_meet_changed(event: OutboxEvent) -> int:
     queue = jobs.queue("reminders")
     handed = 0
     for reminder in db.session.scalars(query).all():
-        args = (reminder.id, int(reminder.due_at.timestamp()))
-        retry = Retry(max=3, interval=current_app.config["REMINDER_RETRY_SECONDS"])
-        options = {"job_id": job_id(reminder), "retry": retry, "job_timeout": 60}
-        if reminder.due_at <= now:
-            queue.enqueue(JOB, *args, **options)
-        else:
-            queue.enqueue_at(reminder.due_at, JOB, *args, **options)
-        reminder.enqueued_at = now
+        _hand_over(queue, reminder, now)
         handed += 1
     db.session.commit()
     return handed
+
+
+def _hand_over(queue, reminder: Reminder, now: datetime) -> None:
+    """Enqueue the reminder's job at its due time (now if already due) and mark it."""
+    args = (reminder.id, int(reminder.due_at.timestamp()))
+    retry = Retry(max=3, interval=current_app.config["REMINDER_RETRY_SECONDS"])
+    options = {"job_id": job_id(reminder), "retry": retry, "job_timeout": 60}
+    if reminder.due_at <= now:
+        queue.enqueue(JOB, *args, **options)
+    else:
+        queue.enqueue_at(reminder.due_at, JOB, *args, **options)
+    reminder.enqueued_at = now
+
+
+def requeue_lost(older_than: timedelta = timedelta(minutes=10)) -> int:
+    """The sweeper for reminders: a scheduled reminder handed to RQ over ``older_than`` ago
+    whose job Redis no longer has (no persistence, a flush, a failover) is handed over again.
+    Returns how many. Raises RedisError (the caller's sweep tries again later)."""
+    if jobs.in_process():
+        return 0
+    now = utcnow()
+    query = (
+        select(Reminder)
+        .filter(Reminder.status == "scheduled", Reminder.enqueued_at < now - older_than)
+        .order_by(Reminder.due_at)
+        .with_for_update(skip_locked=True)
+    )
+    queue = jobs.queue("reminders")
+    lost = [
+        reminder
+        for reminder in db.session.scalars(query).all()
+        if not Job.exists(job_id(reminder), connection=queue.connection)
+    ]
+    for reminder in lost:
+        log.warning("reminder %s lost its job in Redis: handed over again", reminder.id)
+        _hand_over(queue, reminder, now)
+    db.session.commit()
+    return len(lost)
 
 
 def deliver(reminder_id: int, due_ts: int) -> str:

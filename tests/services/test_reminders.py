@@ -174,3 +174,27 @@ def test_a_meet_saved_while_redis_is_down_loses_no_reminder(app_factory, redis_u
         assert queued.job_ids == [f"event-{event.id}"]
         assert handle_meet_changed(db) == 3  # the event's job
         assert queued.scheduled_job_registry.count == 3
+
+
+def test_a_reminder_whose_job_redis_lost_is_handed_over_again(app_factory, redis_url, db):
+    """Redis without persistence loses scheduled jobs on a restart: the sweep notices the
+    missing job and schedules it again, once; reminders whose job is there are left alone."""
+    app = app_factory(REDIS_URL=redis_url)
+    connection = Redis.from_url(redis_url)
+    queue = Queue("reminders", connection=connection)
+    with app.app_context():
+        user = athlete()
+        saved_meet(user)
+        assert handle_meet_changed(db) == 3
+        assert queue.scheduled_job_registry.count == 3
+        for reminder in db.session.scalars(select(Reminder)):
+            reminder.enqueued_at -= timedelta(hours=1)  # handed over an hour ago
+        db.session.commit()
+        assert reminders.requeue_lost() == 0  # every job is there
+        lost = db.session.scalar(select(Reminder).filter_by(kind="weeks-4"))
+        queue.scheduled_job_registry.remove(reminders.job_id(lost), delete_job=True)  # gone
+        assert queue.scheduled_job_registry.count == 2
+        assert reminders.requeue_lost() == 1
+        assert queue.scheduled_job_registry.count == 3
+        assert reminders.job_id(lost) in queue.scheduled_job_registry.get_job_ids()
+        assert reminders.requeue_lost() == 0  # handed over just now: not lost again

@@ -150,6 +150,24 @@ def htmx_client(app, db):
     return client
 
 
+@pytest.fixture
+def redis_url():
+    """A real Redis (TEST_REDIS_URL) for tests of RQ itself, its database emptied before and
+    after; skips without one, fails under CI."""
+    from redis import Redis
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if IN_CI:
+            pytest.fail("CI needs TEST_REDIS_URL for the RQ tests")
+        pytest.skip("TEST_REDIS_URL not set: this test needs a real Redis")
+    connection = Redis.from_url(url)
+    connection.flushdb()
+    yield url
+    connection.flushdb()
+    connection.close()
+
+
 def make_user(email: str | None = None, password: str = "correct horse battery", **overrides):
     """A committed local account (athlete unless ``role`` is given)."""
     from app.services import accounts

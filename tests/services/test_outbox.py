@@ -20,7 +20,7 @@ from app import jobs
 from app.models import OutboxEvent, Workout
 from app.models.types import utcnow
 from app.services import coach_ai, events, messaging, planner, posts, workouts
-from tests.conftest import IN_CI, make_user
+from tests.conftest import make_user
 from tests.services.test_training import athlete as training_athlete
 
 # The events the issue names (DESIGN.md section 6): each must exist with a schema.
@@ -134,18 +134,6 @@ def test_every_write_that_triggers_work_records_its_event(db, monkeypatch):
         "coach.reply.requested": {"message_id": asked.id, "athlete_id": athlete.id},
         "media.uploaded": {"post_id": post.id, "user_id": athlete.id},
     }
-
-
-@pytest.fixture
-def redis_url():
-    import os
-
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if IN_CI:
-            pytest.fail("CI needs TEST_REDIS_URL for the relay tests")
-        pytest.skip("TEST_REDIS_URL not set: the relay tests need a real Redis")
-    return url
 
 
 def test_two_relays_at_once_enqueue_each_event_once(app_factory, db, redis_url):

@@ -6,14 +6,12 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
 
 from app.models import Meet, Notification, OutboxEvent, Reminder
 from app.services import events, planner, reminders
-from tests.conftest import IN_CI
 from tests.services.test_training import athlete
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -79,20 +77,6 @@ def test_delivering_twice_makes_one_notification(db):
     assert reminders.deliver(reminder.id, stamp) == "gone"
     assert reminders.deliver(reminder.id, stamp - 3600) == "gone"
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if IN_CI:
-            pytest.fail("CI needs TEST_REDIS_URL for the worker tests")
-        pytest.skip("TEST_REDIS_URL not set: the RQ worker test needs a real Redis")
-    connection = Redis.from_url(url)
-    connection.flushdb()
-    yield url
-    connection.flushdb()
-    connection.close()
 
 
 def run_worker(redis_url, db_url, **env):

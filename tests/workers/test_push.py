@@ -1,34 +1,16 @@
 """A meet reminder delivered by a real RQ worker process, then pushed by it (a second job on
 the 'reminders' queue) to a local push service, where the browser's keys decrypt it."""
 
-import os
 from datetime import timedelta
 
-import pytest
-from redis import Redis
 from sqlalchemy import select
 
 from app.models import Notification, OutboxEvent, Reminder
 from app.models.types import utcnow
 from app.services import push, reminders
-from tests.conftest import IN_CI
 from tests.push_service import Browser, running_push_service, vapid_settings
 from tests.services.test_reminders import run_worker, saved_meet
 from tests.services.test_training import athlete
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if IN_CI:
-            pytest.fail("CI needs TEST_REDIS_URL for the worker tests")
-        pytest.skip("TEST_REDIS_URL not set: the RQ worker test needs a real Redis")
-    connection = Redis.from_url(url)
-    connection.flushdb()
-    yield url
-    connection.flushdb()
-    connection.close()
 
 
 def test_a_worker_delivers_a_due_reminder_in_app_and_as_a_push(app_factory, db_url, redis_url, db):

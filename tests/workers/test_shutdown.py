@@ -18,8 +18,6 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job, JobStatus
 
-from tests.conftest import IN_CI
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -29,16 +27,6 @@ def slow_job(marker: str, seconds: float) -> str:
     time.sleep(seconds)
     Path(marker).write_text("done")
     return "done"
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if IN_CI:
-            pytest.fail("CI needs TEST_REDIS_URL for the worker tests")
-        pytest.skip("TEST_REDIS_URL not set: the RQ worker test needs a real Redis")
-    return url
 
 
 def family(pid: int) -> list[int]:

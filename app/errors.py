@@ -42,11 +42,30 @@ def _api_path() -> bool:
     return request.path.startswith("/api/")
 
 
+# Werkzeug's default descriptions speak to a browser ("If you entered the URL manually ...");
+# an API client gets these instead when the code gave no description of its own.
+API_MESSAGES = {
+    400: "Bad request: the request is malformed.",
+    404: "Not found: no such object among yours, or no such URL.",
+    405: "This method isn't allowed here (see Allow).",
+    413: "The request body is too large.",
+}
+
+
+def _api_message(error: HTTPException) -> str:
+    default = error.description == type(error).description
+    if error.code == 429:  # Flask-Limiter's description is the limit, e.g. "600 per 1 minute"
+        return f"Too many requests ({error.description}); wait and try again."
+    if default and error.code in API_MESSAGES:
+        return API_MESSAGES[error.code]
+    return error.description or error.name
+
+
 def _as_json(error: HTTPException):
     """An error under /api/ in the JSON API's shape, ``{"error": "..."}``, keeping the
     error's headers (Allow, WWW-Authenticate, Retry-After ...)."""
     response = error.get_response()
-    response.set_data(json.dumps({"error": error.description or error.name}))
+    response.set_data(json.dumps({"error": _api_message(error)}))
     response.mimetype = "application/json"
     return response
 

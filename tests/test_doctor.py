@@ -112,3 +112,27 @@ def test_outbox_events_nobody_relays_and_failed_ones_are_reported(app, db):
     db.session.commit()
     code, lines, output = doctor(app)
     assert lines["outbox"].startswith("ok ") and "none failed" in lines["outbox"]
+
+
+def test_production_without_a_secret_key_says_so_in_one_line(tmp_path):
+    """Even the doctor can't build the app then: the entry point says what to set."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(MEETDAY_ENV="production", DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "doctor"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Meetday can't start: SECRET_KEY must be set when MEETDAY_ENV=production"
+    ]

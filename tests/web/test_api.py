@@ -4,6 +4,7 @@ PostgreSQL). The export and the OpenAPI document have files of their own."""
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from datetime import date, timedelta
@@ -245,7 +246,34 @@ def test_a_body_that_is_not_json_is_refused_not_crashed_on(client, db, headers):
     broken = client.post(
         url, data="{not json", content_type="application/json", headers=keyed(headers)
     )
-    assert broken.status_code == 422
+    assert broken.status_code == 400 and broken.get_json()["error"] == "The body isn't valid JSON."
+    text = client.post(
+        url, data=json.dumps(SQUAT_SET), content_type="text/plain", headers=keyed(headers)
+    )
+    assert text.status_code == 415
+    for not_an_object in ("null", "[]", '"Squat"'):
+        response = client.post(
+            url, data=not_an_object, content_type="application/json", headers=keyed(headers)
+        )
+        assert response.status_code == 422 and response.get_json()["field"] == "body"
+    # a cut-off body must not write the defaults: no workout titled "Training", no completion
+    cut = client.post(
+        f"{API}/workouts",
+        data='{"title": ',
+        content_type="application/json",
+        headers=keyed(headers),
+    )
+    assert cut.status_code == 400
+    done = client.post(
+        f"{API}/workouts/{workout['id']}/complete",
+        data='{"notes": "felt great, knee o',
+        content_type="application/json",
+        headers=headers,
+    )
+    assert done.status_code == 400
+    assert count(db, WorkoutSet) == 0 and count(db, Workout) == 1
+    db.session.expire_all()
+    assert db.session.get(Workout, workout["id"]).completed_at is None
     long_key = client.post(url, json=SQUAT_SET, headers=keyed(headers, "k" * 65))
     assert long_key.status_code == 422 and long_key.get_json()["field"] == "Idempotency-Key"
 
@@ -253,6 +281,10 @@ def test_a_body_that_is_not_json_is_refused_not_crashed_on(client, db, headers):
 def test_errors_under_the_api_are_json(client, db, headers):
     missing = client.get(f"{API}/nowhere", headers=headers)
     assert missing.status_code == 404 and missing.mimetype == "application/json"
+    not_mine = client.get(f"{API}/workouts/999999", headers=headers)
+    assert not_mine.get_json() == {
+        "error": "Not found: no such object among yours, or no such URL."
+    }
     wrong = client.delete(f"{API}/me", headers=headers)
     assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
     huge = client.get(f"{API}/workouts/99999999999999999999", headers=headers)

@@ -359,6 +359,24 @@ def test_a_repeated_idempotency_key_returns_the_original_result(client, db, head
     assert fresh.status_code == 201 and count(db, WorkoutSet) == 2
 
 
+def test_a_key_reused_for_a_different_request_is_refused(client, db, headers):
+    """A replay must send the same request; the same key with another body, or on another
+    workout, is a client bug: 422 naming the key, and nothing written or returned."""
+    workout, other = start(client, headers), start(client, headers)
+    url = f"{API}/workouts/{workout['id']}/sets"
+    assert client.post(url, json=SQUAT_SET, headers=keyed(headers, "set-k")).status_code == 201
+    bench = {**SQUAT_SET, "exercise": "Bench press", "lift": "bench", "load_kg": 100}
+    for target, body in ((url, bench), (f"{API}/workouts/{other['id']}/sets", SQUAT_SET)):
+        response = client.post(target, json=body, headers=keyed(headers, "set-k"))
+        assert response.status_code == 422, target
+        assert response.get_json()["field"] == "Idempotency-Key"
+    assert count(db, WorkoutSet) == 1
+    heavy = client.post(f"{API}/workouts", json={"title": "Heavy"}, headers=keyed(headers, "w-k"))
+    assert heavy.status_code == 201
+    light = client.post(f"{API}/workouts", json={"title": "Light"}, headers=keyed(headers, "w-k"))
+    assert light.status_code == 422 and count(db, Workout) == 3
+
+
 def test_a_key_replayed_after_the_workout_is_finished_still_returns_the_set(client, db, headers):
     workout = start(client, headers)
     url = f"{API}/workouts/{workout['id']}/sets"

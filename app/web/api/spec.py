@@ -23,7 +23,9 @@ DESCRIPTION = (
     "Meetday's JSON API. Masses are kilograms (fields ending `_kg`), times ISO 8601 in UTC. "
     "Everything but the calculators and this document needs a personal access token, made on "
     "your profile page, sent as `Authorization: Bearer md_...`; a read token can't write. "
-    "Writes take an `Idempotency-Key` header: repeating a key returns the original result. "
+    "Writes take an `Idempotency-Key` header: repeating a key with the same request returns "
+    "the original result; a key reused for a different request gets a 422. A write's body is "
+    "a JSON object (400 when it doesn't parse, 415 for another content type). "
     'Errors are JSON `{"error": ...}`; a 422 also names the `field`.'
 )
 

@@ -155,8 +155,21 @@ def create_workout(json: WorkoutIn, headers: IdempotencyHeaders):
     workout = workouts.start_workout(
         user, idempotency_key(headers), plan_session=session, title=data.title
     )
+    if workout.plan_session_id != (session.id if session else None) or (
+        data.title is not None and workout.title != data.title
+    ):
+        key_reused()
     location = url_for("api.show_workout", workout_id=workout.id)
     return workout_out(workout), 201, {"Location": location}
+
+
+def key_reused():
+    """Stop with a 422: the Idempotency-Key already names a different write (a replay must
+    send the same request; a new write needs a new key)."""
+    unprocessable(
+        "Idempotency-Key",
+        "This Idempotency-Key was used for a different request: send a new key for a new write.",
+    )
 
 
 @bp.get(f"/workouts/<{ID}:workout_id>")
@@ -185,15 +198,19 @@ def create_set(workout_id: int, json: SetIn, headers: IdempotencyHeaders):
         body(json),
         idempotency_key(headers),
     )
+    load_kg = Decimal(repr(data.load_kg)).quantize(GRAM)
+    rpe = None if data.rpe is None else strength.normalise_rpe(data.rpe)
     entry = receipts.existing(WorkoutSet, user.id, key)
     if entry is None:
         if workout.completed_at is not None:
             abort(409, "This workout is finished.")
-        load_kg = Decimal(repr(data.load_kg)).quantize(GRAM)
-        rpe = None if data.rpe is None else strength.normalise_rpe(data.rpe)
         entry = workouts.log_set(
             user, workout, data.exercise, data.lift, load_kg, data.reps, rpe, key
         ).entry
+    sent = (workout.id, data.exercise, data.lift, load_kg, data.reps, rpe)
+    stored = (entry.workout_id, entry.exercise, entry.lift, entry.load_kg, entry.reps, entry.rpe)
+    if sent != stored:
+        key_reused()
     location = url_for("api.show_workout", workout_id=entry.workout_id)
     return SetOut.of(entry), 201, {"Location": location}
 

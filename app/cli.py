@@ -14,10 +14,18 @@ def init_app(app: Flask) -> None:
     @click.option("--email", prompt=True)
     @click.option("--name", "display_name", prompt="Display name")
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-    @click.option("--role", type=click.Choice(["athlete", "coach", "admin"]), default="athlete")
+    @click.option(
+        "--role",
+        type=click.Choice(["athlete", "coach", "admin"]),
+        help="New accounts default to athlete; an existing account keeps its role unless given.",
+    )
     def create_user(email, display_name, password, role):
-        """Create an account (or reset its password and role)."""
-        user = accounts.create_user(email, password, display_name, role)
+        """Create an account, or reset an existing one's password and name (and role, with
+        --role). The password follows the sign-up rules; it is asked for when not given."""
+        try:
+            user = accounts.create_user(email, password, display_name, role)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--password") from None
         click.echo(f"{user.role} {user.email} ready")
 
     @app.cli.command("create-coach")
@@ -25,8 +33,12 @@ def init_app(app: Flask) -> None:
     @click.option("--name", "display_name", prompt="Display name")
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     def create_coach(email, display_name, password):
-        """Create a coach account (or make an existing account a coach)."""
-        user = accounts.create_user(email, password, display_name, "coach")
+        """Create a coach account, or make an existing account a coach (resetting its
+        password and name). The password follows the sign-up rules."""
+        try:
+            user = accounts.create_user(email, password, display_name, "coach")
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--password") from None
         click.echo(f"coach {user.email} ready")
 
     @app.cli.command("seed-demo")

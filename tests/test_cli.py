@@ -63,3 +63,17 @@ def test_create_user_and_create_coach(app, db):
         result.exit_code == 0
         and accounts.authenticate("ops@example.com", "admin-on-call!").role == "admin"
     )
+
+
+def test_create_user_keeps_the_sign_up_password_rules_and_an_existing_role(app, db):
+    runner = app.test_cli_runner()
+    weak = runner.invoke(
+        args=["create-user", "--email", "ops@example.com", "--name", "Ops", "--password", "x"]
+    )
+    assert weak.exit_code == 2 and "Use at least 10 characters." in weak.output
+    assert accounts.find_by_email("ops@example.com") is None
+    args = ["--email", "dana@example.com", "--name", "Dana", "--password", "spotter-on-duty"]
+    assert runner.invoke(args=["create-coach", *args]).exit_code == 0
+    reset = runner.invoke(args=["create-user", *args[:-1], "new-spotter-2027"])  # no --role
+    assert reset.exit_code == 0 and "coach dana@example.com ready" in reset.output
+    assert accounts.authenticate("dana@example.com", "new-spotter-2027").role == "coach"

@@ -27,6 +27,45 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+# The most common leaked passwords that pass the length rule (NIST SP 800-63B 5.1.1.2
+# asks verifiers to refuse values from breach corpuses).
+COMMON_PASSWORDS = {
+    "1234567890",
+    "12345678910",
+    "0123456789",
+    "1111111111",
+    "qwertyuiop",
+    "password12",
+    "password123",
+    "password1234",
+    "iloveyou12",
+    "abcdefghij",
+    "qwerty1234",
+    "1q2w3e4r5t",
+    "powerlifting",
+    "deadlift123",
+    "letmein123",
+    "welcome123",
+    "passw0rd123",
+}
+
+
+def password_problem(password: str, email: str | None = None) -> str | None:
+    """What is wrong with ``password`` as a new password, or None: 10-128 characters, not a
+    well-known password (NIST SP 800-63B 5.1.1.2), not one repeated key, not the email."""
+    if len(password) < PASSWORD_MIN:
+        return f"Use at least {PASSWORD_MIN} characters."
+    if len(password) > PASSWORD_MAX:
+        return f"Use at most {PASSWORD_MAX} characters."
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        return "That password is too easy to guess. Try a short phrase."
+    if email and password.lower() == email.strip().lower():
+        return "Your password can't be your email."
+    return None
+
+
 def register(email: str, password: str, display_name: str, role: str = "athlete") -> User:
     """Create a local account and return it.
 
@@ -113,12 +152,17 @@ def sign_in_with_oidc(claims: OidcClaims) -> User:
     return user
 
 
-def create_user(email: str, password: str, display_name: str, role: str) -> User:
-    """Create (or update the role and password of) an account: the CLI's verb."""
+def create_user(email: str, password: str, display_name: str, role: str | None) -> User:
+    """Create an account, or reset the password and name of an existing one (and its role
+    when ``role`` is given): the CLI's verb. Raises ValueError for a password that breaks
+    the sign-up rules (password_problem)."""
+    problem = password_problem(password, email)
+    if problem:
+        raise ValueError(problem)
     user = find_by_email(email)
     if user is None:
-        return register(email, password, display_name, role)
-    user.role = role
+        return register(email, password, display_name, role or "athlete")
+    user.role = role or user.role
     user.password_hash = hashing.hash_secret(password)
     user.display_name = display_name
     db.session.commit()

@@ -91,6 +91,7 @@ class JobsOverview:
 
     outbox: dict[str, int]
     queues: dict[str, int] | None
+    in_process: bool  # no REDIS_URL: jobs run inside web requests, there are no queues
     failed_events: list
     failed_jobs: list[FailedJob]
 
@@ -98,6 +99,8 @@ class JobsOverview:
 def jobs_overview(limit: int = 100) -> JobsOverview:
     """Outbox counts and failures, and RQ's queues and failed registries."""
     queues, failed_jobs = None, []
+    if jobs.in_process():
+        return JobsOverview(events.counts(), None, True, events.failed(limit), [])
     try:
         queues = {name: jobs.queue(name).count for name in jobs.QUEUE_NAMES}
         for name in jobs.QUEUE_NAMES:
@@ -119,7 +122,7 @@ def jobs_overview(limit: int = 100) -> JobsOverview:
                 )
     except RedisError as error:
         log.warning("admin jobs: RQ state unavailable: %s", error)
-    return JobsOverview(events.counts(), queues, events.failed(limit), failed_jobs)
+    return JobsOverview(events.counts(), queues, False, events.failed(limit), failed_jobs)
 
 
 def _last_line(result) -> str:

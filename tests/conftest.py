@@ -107,15 +107,26 @@ def app_factory(db_url, app):
         close_app(extra)
 
 
-def truncate_all(app) -> None:
+def truncate_all(app, attempts: int = 5) -> None:
+    """Empty every table. An end-to-end test's browser may still have a request in flight
+    (a poll, a prefetch) whose transaction deadlocks with TRUNCATE; PostgreSQL cancels one of
+    the two, and when it is the TRUNCATE it is simply run again."""
+    from sqlalchemy.exc import OperationalError
+
     with app.app_context():
         tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
-        with _db.engine.begin() as conn:
-            if _db.engine.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(text(f"DELETE FROM {table}"))
+        for attempt in range(attempts):
+            try:
+                with _db.engine.begin() as conn:
+                    if _db.engine.dialect.name == "postgresql":
+                        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                    else:
+                        for table in tables:
+                            conn.execute(text(f"DELETE FROM {table}"))
+                return
+            except OperationalError as error:
+                if "deadlock" not in str(error) or attempt == attempts - 1:
+                    raise
 
 
 @pytest.fixture

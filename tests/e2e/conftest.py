@@ -155,3 +155,11 @@ def settled(page) -> None:
     page.wait_for_function(
         "() => window.htmx && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     )
+
+
+@pytest.fixture
+def page(db, page):
+    """pytest-playwright's page, set up after ``db`` so it closes before the tables are
+    emptied: requests the browser still has in flight (polls, prefetches, replays) end with
+    it instead of racing the TRUNCATE."""
+    return page

@@ -161,6 +161,23 @@ def htmx_client(app, db):
     return client
 
 
+@pytest.fixture(scope="module")
+def push_service():
+    """A local Web Push service (tests/push_service.py) for the module's tests."""
+    from tests.push_service import running_push_service
+
+    with running_push_service() as service:
+        yield service
+
+
+@pytest.fixture
+def vapid():
+    """VAPID settings for an app with Web Push on."""
+    from tests.push_service import vapid_settings
+
+    return vapid_settings()
+
+
 @pytest.fixture
 def redis_url():
     """A real Redis (TEST_REDIS_URL) for tests of RQ itself, its database emptied before and

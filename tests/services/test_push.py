@@ -19,22 +19,9 @@ from tests.push_service import (
     decrypt,
     key_schedule,
     run_queued_pushes,
-    running_push_service,
     unb64url,
-    vapid_settings,
     verify_vapid,
 )
-
-
-@pytest.fixture(scope="module")
-def push_service():
-    with running_push_service() as service:
-        yield service
-
-
-@pytest.fixture
-def vapid():
-    return vapid_settings()
 
 
 @pytest.fixture

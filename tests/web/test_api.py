@@ -22,17 +22,6 @@ from tests.web.test_api_tokens import bearer, token_for
 API = "/api/v1"
 
 
-@pytest.fixture
-def athlete(db):
-    """An onboarded athlete (squat 200, bench 130, deadlift 240 kg; 82.5 kg bodyweight)."""
-    return onboarded_athlete()
-
-
-@pytest.fixture
-def headers(athlete):
-    return bearer(token_for(athlete))
-
-
 def keyed(headers: dict, key: str | None = None) -> dict:
     return {**headers, "Idempotency-Key": key or str(uuid.uuid4())}
 

@@ -7,23 +7,12 @@ import csv
 import io
 import zipfile
 
-import pytest
 from sqlalchemy import select
 
 from app.models import ApiToken
 from tests.services.test_training import onboarded_athlete
 from tests.web.test_api import API, SQUAT_SET, keyed, meet_body, start
 from tests.web.test_api_tokens import bearer, token_for
-
-
-@pytest.fixture
-def athlete(db):
-    return onboarded_athlete()
-
-
-@pytest.fixture
-def headers(athlete):
-    return bearer(token_for(athlete))
 
 
 def test_the_export_holds_everything_and_no_secret(client, db, athlete, headers):

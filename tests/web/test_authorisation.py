@@ -20,7 +20,6 @@ from app.models.ai import TEMPLATE_NAMES
 from app.services import demo, prompts
 from app.web import access
 from app.web.converters import MAX_ID
-from tests.conftest import truncate_all
 from tests.push_service import Browser, vapid_settings
 from tests.web import world as w
 
@@ -110,12 +109,7 @@ def shared_world(app):
     """One world for every read (GET, HEAD, OPTIONS change nothing a later read depends on):
     building a plan for each would triple the time. The writes, last in this file, each get
     a fresh one (and empty the database after them)."""
-    with pytest.MonkeyPatch.context() as patch, app.app_context():
-        for key, value in vapid_settings().items():
-            patch.setitem(app.config, key, value)
-        yield w.make_world()
-        db.session.remove()
-    truncate_all(app)
+    yield from w.world_with_push(app)
 
 
 @pytest.fixture

@@ -21,8 +21,6 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from app.extensions import db
 from app.web import access
-from tests.conftest import truncate_all
-from tests.push_service import vapid_settings
 from tests.web import world as w
 
 # Per form: with ~50 forms the file stays well under a minute and a half. FUZZ_EXAMPLES=200
@@ -196,12 +194,7 @@ def submissions(draw, form: Form) -> dict:
 
 @pytest.fixture(scope="module")
 def world(app):
-    with pytest.MonkeyPatch.context() as patch, app.app_context():
-        for key, value in vapid_settings().items():
-            patch.setitem(app.config, key, value)
-        yield w.make_world()
-        db.session.remove()
-    truncate_all(app)
+    yield from w.world_with_push(app)
 
 
 def viewer(endpoint: str) -> str | None:

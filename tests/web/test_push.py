@@ -9,20 +9,9 @@ from sqlalchemy import func, select
 from app.models import PushSubscription
 from app.services import social
 from tests.conftest import form_client_id, login, make_athlete, make_user
-from tests.push_service import Browser, run_queued_pushes, running_push_service, vapid_settings
+from tests.push_service import Browser, run_queued_pushes
 
 CHROME = "Mozilla/5.0 (Linux; Android 15) Chrome/140.0 Mobile"
-
-
-@pytest.fixture(scope="module")
-def push_service():
-    with running_push_service() as service:
-        yield service
-
-
-@pytest.fixture
-def vapid():
-    return vapid_settings()
 
 
 @pytest.fixture

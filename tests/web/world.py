@@ -144,6 +144,22 @@ PART_OF_PARAMETER = {
 }
 
 
+def world_with_push(app):
+    """Yield a whole world built in ``app`` with Web Push on (its routes need the keys), then
+    empty the database: the body of a module-scoped fixture."""
+    import pytest
+
+    from tests.conftest import truncate_all
+    from tests.push_service import vapid_settings
+
+    with pytest.MonkeyPatch.context() as patch, app.app_context():
+        for key, value in vapid_settings().items():
+            patch.setitem(app.config, key, value)
+        yield make_world()
+        db.session.remove()
+    truncate_all(app)
+
+
 def make_world(parts=PARTS) -> World:
     """Commit the people and the owner's objects (only ``parts`` of them: a plan takes a
     while to build); call inside an app context."""

@@ -20,8 +20,4 @@ def event_failed(job, connection, exc_type, exc_value, traceback) -> None:
     from app.services import events
 
     with app_context():
-        events.mark_failed(
-            job.args[0],
-            f"{getattr(exc_type, '__name__', 'Error')}: {exc_value}",
-            final=not job.retries_left,
-        )
+        events.job_failed(job, f"{getattr(exc_type, '__name__', 'Error')}: {exc_value}")

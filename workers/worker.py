@@ -60,7 +60,7 @@ class GracefulWorker(Worker):
         """RQ's failure handling, after recording an outbox event's failure: here too when the
         work horse died (out of memory, killed at its timeout), where no failure callback runs.
         On the last try the event is listed as failed for an admin to retry."""
-        if job.id.startswith("event-"):
+        if job.id.startswith("event-"):  # events.JOB_ID_PREFIX (app not imported here)
             self._record_event_failure(job, exc_string)
         return super().handle_job_failure(
             job,
@@ -78,11 +78,7 @@ class GracefulWorker(Worker):
             with app_context():
                 from app.services import events
 
-                events.mark_failed(
-                    job.args[0],
-                    lines[-1] if lines else "The job failed",
-                    final=not job.should_retry,
-                )
+                events.job_failed(job, lines[-1] if lines else "The job failed")
         except Exception:  # noqa: BLE001 - RQ's own bookkeeping must still run
             log.warning("could not record the failure of %s", job.id, exc_info=True)
 

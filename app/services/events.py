@@ -29,7 +29,7 @@ from pathlib import Path
 from flask import current_app
 from jsonschema import Draft202012Validator, FormatChecker
 from redis.exceptions import RedisError
-from rq import Callback, Retry, get_current_job
+from rq import Callback, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy import select
@@ -232,8 +232,7 @@ def handler_of(name: str):
 
 def handle(event_id: int) -> str:
     """The job: run the event's handler once. Returns 'done', or 'skipped' (already done or
-    gone). Raises what the handler raises so RQ retries it; the last failed try marks the
-    event failed."""
+    gone). Raises what the handler raises so RQ retries it (job_failed records the try)."""
     event = db.session.get(OutboxEvent, event_id)
     if event is None or event.done_at is not None:
         return "skipped"
@@ -241,19 +240,20 @@ def handle(event_id: int) -> str:
     db.session.commit()
     try:
         handler_of(event.name)(event)
-    except Exception as error:
+    except Exception:
         db.session.rollback()
-        mark_failed(event_id, f"{error.__class__.__name__}: {error}", final=_last_try())
         raise
     event.done_at, event.failed_at, event.error = utcnow(), None, None
     db.session.commit()
     return "done"
 
 
-def _last_try() -> bool:
-    """True when RQ won't run this job again (no retries left, or jobs run in-process)."""
-    job = get_current_job()
-    return jobs.in_process() or job is None or not job.retries_left
+def job_failed(job, error: str) -> None:
+    """Record a failed try of an event's RQ ``job``: from RQ's failure callback (a handler
+    that raised, a job found abandoned) and from the worker when its horse died (where RQ
+    runs no callback). On the last try (no retries left, or jobs run in-process, where
+    nothing is retried) the event is listed as failed."""
+    mark_failed(job.args[0], error, final=jobs.in_process() or not job.retries_left)
 
 
 def mark_failed(event_id: int, error: str, final: bool) -> None:

@@ -14,29 +14,32 @@ from tests.conftest import make_user
 TODAY = date(2026, 3, 2)
 
 
+PROFILE = {  # enough for a plan: bests, schedule, priorities, recovery
+    "sex": "M",
+    "age": 30,
+    "bodyweight_kg": Decimal("82.5"),
+    "height_cm": Decimal(178),
+    "squat_best_kg": Decimal(200),
+    "squat_best_reps": 1,
+    "bench_best_kg": Decimal(130),
+    "bench_best_reps": 1,
+    "deadlift_best_kg": Decimal(240),
+    "deadlift_best_reps": 1,
+    "days_per_week": 4,
+    "session_minutes": 90,
+    "most_important_lift": "squat",
+    "least_important_lift": "deadlift",
+    "volume_preference": "medium",
+    "squat_recovery": 3,
+    "bench_recovery": 4,
+    "deadlift_recovery": 3,
+    "recovers_from_heavy_deadlifts": True,
+}
+
+
 def athlete(**profile):
     user = make_user()
-    values = {
-        "sex": "M",
-        "age": 30,
-        "bodyweight_kg": Decimal("82.5"),
-        "height_cm": Decimal(178),
-        "squat_best_kg": Decimal(200),
-        "squat_best_reps": 1,
-        "bench_best_kg": Decimal(130),
-        "bench_best_reps": 1,
-        "deadlift_best_kg": Decimal(240),
-        "deadlift_best_reps": 1,
-        "days_per_week": 4,
-        "session_minutes": 90,
-        "most_important_lift": "squat",
-        "least_important_lift": "deadlift",
-        "volume_preference": "medium",
-        "squat_recovery": 3,
-        "bench_recovery": 4,
-        "deadlift_recovery": 3,
-        "recovers_from_heavy_deadlifts": True,
-    }
+    values = dict(PROFILE)
     values.update(profile)
     profiles.save_step(user, 3, values, {}, "00000000-0000-4000-8000-000000000001")
     return user

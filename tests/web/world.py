@@ -39,6 +39,7 @@ from app.services import (
 )
 from app.storage import storage
 from app.web.onboarding.base import local_today
+from tests.services.test_training import PROFILE as TRAINING_PROFILE
 
 OWNER = "owner"  # an athlete who owns every object below
 ATHLETE = "other athlete"
@@ -61,28 +62,7 @@ ROLE_OF = {
 POST_VISIBILITIES = ("public", "followers", "coach", "private", "message", "processing")
 NOTE_VISIBILITIES = ("private", "public")
 
-PROFILE = {  # enough for a plan: bests, schedule, priorities, recovery
-    "sex": "M",
-    "age": 30,
-    "bodyweight_kg": Decimal("82.5"),
-    "height_cm": Decimal(178),
-    "federation": "IPF",
-    "squat_best_kg": Decimal(200),
-    "squat_best_reps": 1,
-    "bench_best_kg": Decimal(130),
-    "bench_best_reps": 1,
-    "deadlift_best_kg": Decimal(240),
-    "deadlift_best_reps": 1,
-    "days_per_week": 4,
-    "session_minutes": 90,
-    "most_important_lift": "squat",
-    "least_important_lift": "deadlift",
-    "volume_preference": "medium",
-    "squat_recovery": 3,
-    "bench_recovery": 4,
-    "deadlift_recovery": 3,
-    "recovers_from_heavy_deadlifts": True,
-}
+PROFILE = {**TRAINING_PROFILE, "federation": "IPF"}  # enough for a plan
 
 
 PASSWORD = "correct horse battery"  # the owner's, for the sign-in form

@@ -21,38 +21,46 @@ from webassets import Bundle, Environment
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 
-BUNDLES = {
-    "js": Bundle(
-        str(NODE_MODULES / "htmx.org/dist/htmx.min.js"),
-        Bundle("js/app.js", "js/offline.js", filters="rjsmin"),
-        output="gen/app.%(version)s.js",
-    ),
-    "charts": Bundle(
-        str(NODE_MODULES / "uplot/dist/uPlot.iife.min.js"),
-        Bundle("js/charts.js", filters="rjsmin"),
-        output="gen/charts.%(version)s.js",
-    ),
-    "charts_css": Bundle(
-        str(NODE_MODULES / "uplot/dist/uPlot.min.css"),
-        output="gen/charts.%(version)s.css",
-    ),
-    "upload": Bundle(
-        str(NODE_MODULES / "tus-js-client/dist/tus.min.js"),
-        Bundle("js/upload.js", filters="rjsmin"),
-        output="gen/upload.%(version)s.js",
-    ),
-    "plates": Bundle(
-        Bundle("js/plates.js", "js/plate-calculator.js", filters="rjsmin"),
-        output="gen/plates.%(version)s.js",
-    ),
-    "css": Bundle(
-        "css/app.css",
-        "css/tools.css",
-        "css/admin.css",
-        filters="rcssmin",
-        output="gen/app.%(version)s.css",
-    ),
-}
+
+def bundles() -> dict[str, Bundle]:
+    """Our named bundles, made new for each Environment: webassets binds a Bundle to the last
+    Environment that registers it, so bundles shared by two apps in one process (tests) would
+    build and name their files from the other app's static folder."""
+    return {
+        "js": Bundle(
+            str(NODE_MODULES / "htmx.org/dist/htmx.min.js"),
+            Bundle("js/app.js", "js/offline.js", filters="rjsmin"),
+            output="gen/app.%(version)s.js",
+        ),
+        "charts": Bundle(
+            str(NODE_MODULES / "uplot/dist/uPlot.iife.min.js"),
+            Bundle("js/charts.js", filters="rjsmin"),
+            output="gen/charts.%(version)s.js",
+        ),
+        "charts_css": Bundle(
+            str(NODE_MODULES / "uplot/dist/uPlot.min.css"),
+            output="gen/charts.%(version)s.css",
+        ),
+        "upload": Bundle(
+            str(NODE_MODULES / "tus-js-client/dist/tus.min.js"),
+            Bundle("js/upload.js", filters="rjsmin"),
+            output="gen/upload.%(version)s.js",
+        ),
+        "plates": Bundle(
+            Bundle("js/plates.js", "js/plate-calculator.js", filters="rjsmin"),
+            output="gen/plates.%(version)s.js",
+        ),
+        "css": Bundle(
+            "css/app.css",
+            "css/tools.css",
+            "css/admin.css",
+            filters="rcssmin",
+            output="gen/app.%(version)s.css",
+        ),
+    }
+
+
+BUNDLE_NAMES = tuple(bundles())
 
 
 def build_environment(app: Flask) -> Environment:
@@ -63,7 +71,7 @@ def build_environment(app: Flask) -> Environment:
     env.cache = False
     env.auto_build = app.config.get("ASSETS_AUTO_BUILD", True)
     env.url_expire = False
-    for name, bundle in BUNDLES.items():
+    for name, bundle in bundles().items():
         env.register(name, bundle)
     return env
 
@@ -105,7 +113,7 @@ def _serve_precompressed(app: Flask) -> None:
 
 
 def asset_urls(name: str) -> list[str]:
-    """URLs of the built bundle ``name`` (a key of BUNDLES), building it first if allowed.
+    """URLs of the built bundle ``name`` (one of BUNDLE_NAMES), building it first if allowed.
     Without auto-build (production) the URLs can't change while the process runs: cached."""
     env = current_app.extensions["assets"]
     if env.auto_build:
@@ -130,7 +138,7 @@ def build(app: Flask) -> list[str]:
     """Build every bundle now, each with its gzipped twin; returns the bundles' URLs."""
     env = app.extensions["assets"]
     built = []
-    for name in BUNDLES:
+    for name in BUNDLE_NAMES:
         env[name].build(force=True)
         for url in env[name].urls():
             precompress(Path(app.static_folder, url.removeprefix(app.static_url_path + "/")))

@@ -32,7 +32,7 @@ def bundle_files(app: Flask) -> list[str]:
     env = app.extensions["assets"]
     prefix = app.static_url_path.rstrip("/") + "/"
     files = set()
-    for name in assets.BUNDLES:
+    for name in assets.BUNDLE_NAMES:
         for url in env[name].urls():
             files.add(url.split("?")[0].removeprefix(prefix))
     return sorted(files)

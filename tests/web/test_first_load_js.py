@@ -3,13 +3,14 @@ code only, at most 30 kB gzipped; page bundles load only where they are used."""
 
 import gzip
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from app import assets
 from app.services import workouts
-from tests.conftest import login, make_athlete
+from tests.conftest import close_app, login, make_app, make_athlete
 
 BUDGET = 30 * 1024  # bytes, gzip level 9
 SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="([^"]+)"')
@@ -76,3 +77,23 @@ def test_built_bundles_are_served_gzipped_to_browsers_that_take_gzip(app, client
     assert "Accept-Encoding" in headers["Vary"]
     assert gzip.decompress(zipped) == plain
     assert "Content-Encoding" not in plain_headers
+
+
+def test_a_second_app_in_the_process_leaves_this_apps_bundles_alone(app, db_url, tmp_path):
+    """Tests run several apps in one process (the deploy test serves its own copy of static/
+    with changed CSS): each app's pages must keep linking the files in its own static folder."""
+    static = tmp_path / "static"
+    shutil.copytree(app.static_folder, static, ignore=shutil.ignore_patterns("gen"))
+    with (static / "css" / "app.css").open("a") as css:
+        css.write("\n:root { --another-build: 1; }\n")
+    other = make_app(db_url, STATIC_FOLDER=str(static))
+    try:
+        with other.test_request_context():
+            assets.asset_urls("css")
+        with app.test_request_context():
+            url = assets.asset_urls("css")[0]
+        built = Path(app.static_folder, url.removeprefix(app.static_url_path + "/"))
+        assert built.is_file()
+        assert "--another-build" not in built.read_text()
+    finally:
+        close_app(other)

@@ -135,6 +135,8 @@ def gunicorn_ratio(url: str, seconds: float = 3.0, clients: int = 8) -> None:
                         f"-d{seconds:g}s",
                         "-H",
                         f"Cookie: {cookie}",
+                        "-H",
+                        f"User-Agent: {serving.USER_AGENT}",
                         base + path,
                     ],
                     capture_output=True,
@@ -148,7 +150,9 @@ def gunicorn_ratio(url: str, seconds: float = 3.0, clients: int = 8) -> None:
             def worker(index: int) -> None:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 while time.perf_counter() < stop:
-                    connection.request("GET", path, headers={"Cookie": cookie})
+                    connection.request(
+                        "GET", path, headers={"Cookie": cookie, "User-Agent": serving.USER_AGENT}
+                    )
                     connection.getresponse().read()
                     counts[index] += 1
                 connection.close()

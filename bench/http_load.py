@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 
@@ -36,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import serving  # noqa: E402  (bench/serving.py: free_port, csrf_token)
 
 PASSWORD = "bench-password-1"
+BROWSER = {"User-Agent": serving.USER_AGENT}  # the one the load generator sends too
 FEED_POSTS = 400
 SET_LUA = """
 -- every request a new set: a fresh Idempotency-Key per thread and request
@@ -385,18 +387,25 @@ class production_server:
 def sign_in(base: str, email: str) -> str:
     """A Cookie header for ``email`` signed in through the real form (CSRF on). Production
     cookies are Secure, which an http client won't send back on its own: carried by hand."""
-    page = requests.get(f"{base}/auth/sign-in", timeout=30)
+    page = requests.get(f"{base}/auth/sign-in", headers=BROWSER, timeout=30)
     jar = _cookies(page)
     answer = requests.post(
         f"{base}/auth/sign-in",
         data={"email": email, "password": PASSWORD, "csrf_token": serving.csrf_token(page.text)},
-        headers={"Cookie": _header(jar)},
+        headers={"Cookie": _header(jar), **BROWSER},
         allow_redirects=False,
         timeout=30,
     )
     if answer.status_code not in (302, 303):
         sys.exit(f"sign-in as {email} failed: HTTP {answer.status_code}")
     jar.update(_cookies(answer))
+    # Open the page signing in leads to, as a browser would (serving.sign_in says why).
+    landing = requests.get(
+        urljoin(f"{base}/", answer.headers["Location"]),
+        headers={"Cookie": _header(jar), **BROWSER},
+        timeout=30,
+    )
+    jar.update(_cookies(landing))
     return _header(jar)
 
 
@@ -418,7 +427,7 @@ def _header(jar: dict[str, str]) -> str:
 def load(base: str, ids: dict, seconds: int) -> list[dict]:
     cookie = sign_in(base, "athlete@bench.test")
     for path in ("/feed?tab=discover", "/planner"):  # signed in, and the pages answer 200
-        answer = requests.get(base + path, headers={"Cookie": cookie}, timeout=30)
+        answer = requests.get(base + path, headers={"Cookie": cookie, **BROWSER}, timeout=30)
         if answer.status_code != 200:
             sys.exit(f"GET {path}: HTTP {answer.status_code}")
     targets = [
@@ -459,6 +468,7 @@ def load(base: str, ids: dict, seconds: int) -> list[dict]:
 def wrk(url: str, extra: list[str], lua: str | None, seconds: int) -> dict:
     connections = os.environ.get("BENCH_CONNECTIONS", "8")
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra]
+    command += ["-H", f"User-Agent: {serving.USER_AGENT}"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         if lua:
             script.write(lua)

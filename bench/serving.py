@@ -12,10 +12,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 
 BENCH = Path(__file__).resolve().parent
+
+# One browser for the whole benchmark: the sign-in and the load generator send the same
+# User-Agent, as a phone does. Flask-Login's session protection fingerprints the address and
+# User-Agent; a load generator presenting another one is "a different device" on every
+# request (the session is marked not fresh and re-signed into a new cookie each time).
+USER_AGENT = "Meetday-bench/1"
 
 
 def free_port() -> int:
@@ -101,6 +108,7 @@ def csrf_token(html: str) -> str | None:
 def sign_in(base: str, email: str, password: str) -> requests.Session:
     """A requests session signed in through the sign-in form (CSRF token included)."""
     session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
     page = session.get(f"{base}/auth/sign-in", timeout=30)
     data = {"email": email, "password": password}
     token = csrf_token(page.text)
@@ -109,6 +117,10 @@ def sign_in(base: str, email: str, password: str) -> requests.Session:
     answer = session.post(f"{base}/auth/sign-in", data=data, timeout=30, allow_redirects=False)
     if answer.status_code not in (302, 303):
         sys.exit(f"sign-in as {email} failed: HTTP {answer.status_code}")
+    # The page signing in leads to, as a browser would open it: its cookie then holds the
+    # session's CSRF token, which every page renders. Without it each request of the load
+    # would mint a token and send back a new cookie the load generator never keeps.
+    session.get(urljoin(f"{base}/", answer.headers["Location"]), timeout=30)
     return session
 
 

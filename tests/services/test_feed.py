@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+import pytest
+from sqlalchemy import func, insert, select, text
 
 from app.models import Post
 from app.services import feed
@@ -58,3 +59,47 @@ def test_a_malformed_cursor_starts_from_the_top(db):
     assert feed.decode_cursor("not-a-cursor") is None
     assert feed.decode_cursor("9" * 30 + ".1") is None
     assert feed.decode_cursor("1700000000000000.42")[1] == 42
+
+
+def test_a_feed_page_is_planned_once_per_connection_not_on_every_view(db):
+    """PostgreSQL keeps a prepared statement's generic plan only when it costs no more than
+    the custom ones; a LIMIT sent as a parameter is costed as a tenth of the table, so the
+    feed query would be planned again on every page view (its planning costs more than
+    running it). pg_prepared_statements (PostgreSQL 14+) counts the plans actually made."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements and plan caching are PostgreSQL's")
+    author = make_user(role="coach")
+    db.session.execute(
+        insert(Post),
+        [
+            {
+                "user_id": author.id,
+                "client_id": f"plan-{n}",
+                "movement": "bench",
+                "visibility": "public",
+                "status": "ready",
+                "attempts": 0,
+                "like_count": 0,
+                "created_at": BASE + timedelta(minutes=n),
+            }
+            for n in range(5_000)
+        ],
+    )
+    db.session.commit()
+    db.session.execute(text("ANALYZE posts"))  # as autovacuum would: the planner sees 5,000
+    db.session.commit()
+    # as a read-only page runs it: one connection, autocommit (app/readonly.py)
+    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    views = 20
+    for _ in range(views):
+        assert len(feed.page(author, "discover", None).posts) == feed.PAGE_SIZE
+    generic, custom = db.session.execute(
+        text(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE '%FROM posts JOIN users%'"
+        )
+    ).one()
+    # psycopg prepares a statement on its 5th run; PostgreSQL then tries 5 custom plans and
+    # keeps the generic one from there on
+    assert custom <= 5, (generic, custom)
+    assert generic >= views - 5 - 5, (generic, custom)

@@ -83,7 +83,8 @@ def init_app(app: Flask) -> None:
     def inject_asset_urls():
         return {"asset_urls": asset_urls}
 
-    app.jinja_env.globals["static_url"] = static_url  # a global: macros can use it too
+    app.jinja_env.globals["static_url"] = static_url  # globals: macros can use them too
+    app.jinja_env.globals["fixed_url"] = fixed_url
     _serve_precompressed(app)
 
 
@@ -125,13 +126,22 @@ def asset_urls(name: str) -> list[str]:
 
 
 def static_url(filename: str) -> str:
-    """url_for('static', filename=...), remembered per script root: a page draws the icon
-    sprite a dozen times and the URL never changes while the process runs."""
-    cache = current_app.extensions.setdefault("static_urls", {})
-    key = (request.script_root, filename)
-    if key not in cache:
-        cache[key] = url_for("static", filename=filename)
-    return cache[key]
+    """url_for('static', filename=...), remembered (see fixed_url): a page draws the icon
+    sprite a dozen times."""
+    return fixed_url("static", filename=filename)
+
+
+def fixed_url(endpoint: str, **values) -> str:
+    """url_for(endpoint, **values) for a URL that cannot change while the process runs (the
+    tabs, the sign-out form, a static file), remembered per script root: every page links
+    the same ones, and url_for costs tens of microseconds a call. Constant values only: the
+    memo keeps every URL asked for."""
+    cache = current_app.extensions.setdefault("fixed_urls", {})
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    url = cache.get(key)
+    if url is None:
+        url = cache[key] = url_for(endpoint, **values)
+    return url
 
 
 def build(app: Flask) -> list[str]:

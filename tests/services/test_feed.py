@@ -90,6 +90,7 @@ def test_a_feed_page_is_planned_once_per_connection_not_on_every_view(db):
     db.session.commit()
     # as a read-only page runs it: one connection, autocommit (app/readonly.py)
     db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    db.session.execute(text("DEALLOCATE ALL"))  # a pooled connection: forget other tests' plans
     views = 20
     for _ in range(views):
         assert len(feed.page(author, "discover", None).posts) == feed.PAGE_SIZE

@@ -1,5 +1,5 @@
 from flask import Blueprint
-from sqlalchemy import exists, func, select
+from sqlalchemy import Integer, bindparam, exists, func, select
 from sqlalchemy.orm import with_expression
 
 from app.extensions import db, login_manager
@@ -33,25 +33,33 @@ def unauthorized():
 def load_user(user_id: str):
     if not user_id.isdigit():
         return None
-    # One query for what every page needs: the user, whether onboarding is done and the
-    # bell's unread count (the profile itself loads when a page uses it).
-    return db.session.get(User, int(user_id), options=_SIGNED_IN_USER)
+    return db.session.execute(_SIGNED_IN_USER, {"user_id": int(user_id)}).scalar_one_or_none()
 
 
-_SIGNED_IN_USER = [
-    with_expression(User.unread_messages, messaging.unread_messages(User.id)),
-    with_expression(
-        User.onboarded,
-        exists().where(AthleteProfile.user_id == User.id, AthleteProfile.completed_at.is_not(None)),
-    ),
-    with_expression(
-        User.unread_notifications,
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
-        .scalar_subquery(),
-    ),
-]
+# One query for what every page needs: the user, whether onboarding is done and the bell's
+# and the Messages tab's unread counts (the profile itself loads when a page uses it). Built
+# once: a statement is immutable and keeps its cache key, where building it on every request
+# (as Session.get with these options did) cost more than running it.
+_SIGNED_IN_USER = (
+    select(User)
+    .where(User.id == bindparam("user_id", type_=Integer))
+    .options(
+        with_expression(User.unread_messages, messaging.unread_messages(User.id)),
+        with_expression(
+            User.onboarded,
+            exists().where(
+                AthleteProfile.user_id == User.id, AthleteProfile.completed_at.is_not(None)
+            ),
+        ),
+        with_expression(
+            User.unread_notifications,
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+            .scalar_subquery(),
+        ),
+    )
+)
 
 
 from app.web.auth import routes  # noqa: E402,F401

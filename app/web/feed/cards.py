@@ -1,7 +1,8 @@
 """Post cards rendered once and reused: a feed page is ten cards that look the same to every
 viewer but for the like toggle, the viewer's unit and the CSRF token.
 
-``post_card`` is a memo of the ``post_card`` macro in feed/_cards.html over everything the
+``post_cards`` (``post_card`` for one) memoises the ``post_card`` macro in feed/_cards.html over
+everything the
 card shows (so it can never show stale data: a changed count or caption is a different key),
 with the CSRF token punched in per request. Per process, bounded, oldest out first.
 """
@@ -22,32 +23,45 @@ _HOLE = "\x00csrf\x00"  # never in rendered HTML: security.py rejects NUL bytes 
 
 def post_card(post: Post, liked: bool) -> Markup:
     """The card for ``post`` as the signed-in viewer sees it (``liked``: they like it)."""
-    key = (
-        post.id,
-        post.status,
-        post.user_id,
-        post.author_name,
-        ago(post.created_at),
-        post.movement,
-        post.load_kg,
-        post.rpe,
-        post.width,
-        post.height,
-        post.error,
-        post.caption,
-        post.like_count,
-        post.comment_count,
-        post.visibility,
-        bool(liked),
-        getattr(current_user, "mass_unit", None),
-        request.script_root,
-    )
+    return post_cards([post], {post.id} if liked else set())
+
+
+def post_cards(posts: list[Post], liked: set[int]) -> Markup:
+    """The cards for ``posts`` in order, as the signed-in viewer sees them (``liked``: the ids
+    of those they like). What is the same for every card (the viewer's unit, the CSRF token,
+    the memo) is looked up once."""
     cache = current_app.extensions.setdefault("post_cards", {})
-    html = cache.get(key)
-    if html is None:
-        macro = current_app.jinja_env.get_template("feed/_cards.html").module.post_card
-        html = str(macro(post, liked, _HOLE))
-        if len(cache) >= CAPACITY:
-            del cache[next(iter(cache))]
-        cache[key] = html
-    return Markup(html.replace(_HOLE, generate_csrf()))
+    unit = getattr(current_user, "mass_unit", None)
+    script_root = request.script_root
+    cards = []
+    for post in posts:
+        is_liked = post.id in liked
+        key = (
+            post.id,
+            post.status,
+            post.user_id,
+            post.author_name,
+            ago(post.created_at),
+            post.movement,
+            post.load_kg,
+            post.rpe,
+            post.width,
+            post.height,
+            post.error,
+            post.caption,
+            post.like_count,
+            post.comment_count,
+            post.visibility,
+            is_liked,
+            unit,
+            script_root,
+        )
+        html = cache.get(key)
+        if html is None:
+            macro = current_app.jinja_env.get_template("feed/_cards.html").module.post_card
+            html = str(macro(post, is_liked, _HOLE))
+            if len(cache) >= CAPACITY:
+                del cache[next(iter(cache))]
+            cache[key] = html
+        cards.append(html)
+    return Markup("".join(cards).replace(_HOLE, generate_csrf()))

@@ -1,10 +1,10 @@
 """Post cards rendered once and reused: a feed page is ten cards that look the same to every
 viewer but for the like toggle, the viewer's unit and the CSRF token.
 
-``post_cards`` (``post_card`` for one) memoises the ``post_card`` macro in feed/_cards.html over
-everything the
-card shows (so it can never show stale data: a changed count or caption is a different key),
-with the CSRF token punched in per request. Per process, bounded, oldest out first.
+``post_cards`` (``post_card`` for one) memoises the ``post_card`` macro in feed/_cards.html
+over everything the card shows (so it can never show stale data: a changed count or caption
+is a different key), with the CSRF token punched in per request. Per process, bounded, oldest
+out first.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy.engine import Row
 
 from app.models import Post
+from app.services import feed
 from app.web.filters import ago
 
 CAPACITY = 4096
@@ -36,26 +38,7 @@ def post_cards(posts: list[Post], liked: set[int]) -> Markup:
     cards = []
     for post in posts:
         is_liked = post.id in liked
-        key = (
-            post.id,
-            post.status,
-            post.user_id,
-            post.author_name,
-            ago(post.created_at),
-            post.movement,
-            post.load_kg,
-            post.rpe,
-            post.width,
-            post.height,
-            post.error,
-            post.caption,
-            post.like_count,
-            post.comment_count,
-            post.visibility,
-            is_liked,
-            unit,
-            script_root,
-        )
+        key = (_shown(post), ago(post.created_at), is_liked, unit, script_root)
         html = cache.get(key)
         if html is None:
             macro = current_app.jinja_env.get_template("feed/_cards.html").module.post_card
@@ -65,3 +48,11 @@ def post_cards(posts: list[Post], liked: set[int]) -> Markup:
             cache[key] = html
         cards.append(html)
     return Markup("".join(cards).replace(_HOLE, generate_csrf()))
+
+
+def _shown(post: Row | Post) -> tuple:
+    """Everything of ``post`` its card shows: a feed row is that already (feed.FEED_COLUMNS and
+    the author's name, all hashable); a Post on its own page gives the same columns."""
+    if isinstance(post, Row):
+        return tuple(post)
+    return (*(getattr(post, column.key) for column in feed.FEED_COLUMNS), post.author_name)

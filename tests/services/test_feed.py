@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, insert, select, text
 
-from app.models import Post
+from app.models import Follow, Post
 from app.services import feed
 from tests.conftest import make_user
 
@@ -104,3 +104,44 @@ def test_a_feed_page_is_planned_once_per_connection_not_on_every_view(db):
     # keeps the generic one from there on
     assert custom <= 5, (generic, custom)
     assert generic >= views - 5 - 5, (generic, custom)
+
+
+def test_the_home_feed_shows_each_post_of_the_followed_and_the_viewer_exactly_once(db):
+    """The Following tab fans in each author's newest posts (see feed._page_statement): every
+    post of the people followed and of the viewer appears once, in order, across pages cut
+    inside runs of equal timestamps; nobody else's posts and no followers-only post of
+    someone not followed."""
+    viewer = make_user(email="viewer@example.com")
+    followed = [make_user(email=f"followed{n}@example.com") for n in range(3)]
+    stranger = make_user(email="stranger@example.com")
+    db.session.add_all(Follow(follower_id=viewer.id, followee_id=a.id) for a in followed)
+    db.session.commit()
+    authors = [viewer, *followed, stranger]
+    rows = [
+        {
+            "user_id": authors[n % 5].id,
+            "client_id": f"home-{n}",
+            "movement": "deadlift",
+            "visibility": ("public", "followers")[n % 2],
+            "status": "ready",
+            "attempts": 0,
+            "like_count": 0,
+            "created_at": BASE + timedelta(seconds=n // 7),  # 7 posts share each instant
+        }
+        for n in range(2_000)
+    ]
+    db.session.execute(insert(Post), rows)
+    db.session.commit()
+    shown_ids = {a.id for a in authors[:4]}
+    expected = set(db.session.scalars(select(Post.id).filter(Post.user_id.in_(shown_ids))))
+    seen, cursor = [], None
+    while True:
+        result = feed.page(viewer, "following", cursor, limit=23)
+        seen.extend((p.created_at, p.id, p.user_id) for p in result.posts)
+        cursor = result.next_cursor
+        if cursor is None:
+            break
+    assert len(seen) == len(expected) == 1_600
+    assert {post_id for _, post_id, _ in seen} == expected
+    assert seen == sorted(seen, key=lambda row: (row[0], row[1]), reverse=True)
+    assert stranger.id not in {author for _, _, author in seen}

@@ -2,6 +2,7 @@
 
 - SQL statements for a page of 10 and of 50 posts (target: equal, at most 5)
 - time of page 500 vs page 1 with N posts (target: at most 1.15x), keyset pagination
+- the Following tab of an athlete who follows nobody, against Discover's page 1
 - feed page throughput vs a bare route, same process and database (target ratio >= 0.30)
 - transcode wall time vs the bare ffmpeg command with the same settings (target <= 1.10)
 
@@ -93,6 +94,18 @@ def main(total: int) -> None:
         print(
             f"page 1: {first * 1000:.2f} ms  page 500: {deep * 1000:.2f} ms  "
             f"ratio {deep / first:.2f} (target <= 1.15)"
+        )
+        # The Following tab of an athlete who follows nobody yet (every new one): it must not
+        # read the whole table to find that there is nothing to show.
+        newcomer = accounts.register("new@example.com", "bench-password-1", "New", "athlete")
+        db.session.commit()
+        began = time.perf_counter()
+        for _ in range(30):
+            feed.page(newcomer, "following", None, limit=10)
+        home = (time.perf_counter() - began) / 30
+        print(
+            f"home feed of an athlete following nobody: {home * 1000:.2f} ms "
+            f"({home / first:.2f} x Discover's page 1)"
         )
 
     with app.app_context():

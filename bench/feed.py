@@ -23,15 +23,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+AUTHORS = 1_000
 sys.path.insert(0, str(ROOT))
 
 
 def main(total: int) -> None:
-    from sqlalchemy import event, insert, text
+    from sqlalchemy import event, insert, select, text
 
     from app import create_app
     from app.extensions import db
-    from app.models import Post
+    from app.models import Post, User
     from app.services import accounts, feed
 
     url = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
@@ -49,13 +50,24 @@ def main(total: int) -> None:
         db.drop_all()
         db.create_all()
         author = accounts.register("bench@example.com", "bench-password-1", "Bench", "coach")
+        # The posts come from 1,000 athletes, the signed-in coach one of them: a table of a
+        # million posts by one person would give the planner statistics no real one has.
+        db.session.execute(
+            insert(User),
+            [
+                {"email": f"athlete{n}@bench.test", "display_name": f"Athlete {n}"}
+                for n in range(1, AUTHORS)
+            ],
+        )
+        db.session.commit()
+        authors = [author.id, *db.session.scalars(select(User.id).where(User.id != author.id))]
         start = datetime(2025, 1, 1, tzinfo=UTC)
         batch = 20_000
         began = time.perf_counter()
         for offset in range(0, total, batch):
             rows = [
                 {
-                    "user_id": author.id,
+                    "user_id": authors[n % AUTHORS],
                     "client_id": f"b-{n}",
                     "movement": "squat",
                     "visibility": "public",
@@ -69,7 +81,7 @@ def main(total: int) -> None:
             ]
             db.session.execute(insert(Post), rows)
             db.session.commit()
-        db.session.execute(text("ANALYZE posts"))
+        db.session.execute(text("ANALYZE posts, users"))
         db.session.commit()
         print(f"posts: {total:,} inserted in {time.perf_counter() - began:.1f} s")
 

@@ -72,24 +72,23 @@ def pg_template() -> Iterator[PostgresTemplate]:
     template.remove()
 
 
-@pytest.fixture
-def fault_pg(pg_template) -> Iterator[ThrowawayPostgres]:
-    server = ThrowawayPostgres(pg_template)
+def _running(server):
+    """Start ``server``, yield it, and remove it (data directory included) however it ends."""
     try:
         server.start()
         yield server
     finally:
         server.remove()
+
+
+@pytest.fixture
+def fault_pg(pg_template) -> Iterator[ThrowawayPostgres]:
+    yield from _running(ThrowawayPostgres(pg_template))
 
 
 @pytest.fixture
 def fault_redis() -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.remove()
+    yield from _running(ThrowawayRedis())
 
 
 @pytest.fixture

@@ -106,20 +106,13 @@ class _Limited:
         return block
 
 
-def post_state(app, post_id: int) -> Post:
+def fresh(app, model, row_id: int):
+    """The row as the database has it now, detached (its attributes stay readable)."""
     with app.app_context():
-        post = db.session.get(Post, post_id)
-        db.session.expunge(post)
+        row = db.session.get(model, row_id)
+        db.session.expunge(row)
         db.session.remove()
-    return post
-
-
-def event_state(app, event_id: int) -> OutboxEvent:
-    with app.app_context():
-        event = db.session.get(OutboxEvent, event_id)
-        db.session.expunge(event)
-        db.session.remove()
-    return event
+    return row
 
 
 def transcoding(worker) -> list[int]:
@@ -187,7 +180,7 @@ def test_a_worker_killed_mid_transcode_is_retried_and_the_post_ends_ready_once(
         first.wait(10)
         wait_until(lambda: not session_members(first.pid), "the first worker gone", 10)
 
-        post = post_state(media_app, post_id)
+        post = fresh(media_app, Post, post_id)
         assert (post.status, post.attempts, post.media) == ("processing", 1, None)
         media_root = Path(fault_env["MEDIA_ROOT"])
         assert media_files(media_root) == {f"uploads/{post.upload_id}"}  # nothing stored yet
@@ -205,7 +198,7 @@ def test_a_worker_killed_mid_transcode_is_retried_and_the_post_ends_ready_once(
             started.cleanup(timestamp=time.time() + heartbeat_ttl + 1)
             db.session.remove()
         assert job_id not in started.get_job_ids()
-        noted = event_state(media_app, event_id)  # by the failure callback: not final yet
+        noted = fresh(media_app, OutboxEvent, event_id)  # by the failure callback: not final yet
         assert noted.error.startswith("AbandonedJobError") and noted.failed_at is None
         retried_at = time.monotonic()
         wait_until(
@@ -216,9 +209,9 @@ def test_a_worker_killed_mid_transcode_is_retried_and_the_post_ends_ready_once(
         )
         ready_in = time.monotonic() - retried_at
 
-        post = post_state(media_app, post_id)
+        post = fresh(media_app, Post, post_id)
         assert (post.status, post.attempts, post.error) == ("ready", 2, None)
-        event = event_state(media_app, event_id)
+        event = fresh(media_app, OutboxEvent, event_id)
         assert event.done_at is not None and event.failed_at is None and event.error is None
         assert event.attempts == 2
         job = Job.fetch(job_id, connection=redis)
@@ -253,9 +246,9 @@ def test_a_worker_killed_mid_transcode_is_retried_and_the_post_ends_ready_once(
             second,
         )
         assert again.return_value() == "skipped"
-        after = post_state(media_app, post_id)
+        after = fresh(media_app, Post, post_id)
         assert (after.status, after.attempts, after.media) == ("ready", 2, post.media)
-        assert event_state(media_app, event_id).attempts == 2
+        assert fresh(media_app, OutboxEvent, event_id).attempts == 2
         assert media_files(root) == {str(path.relative_to(root)) for path in stored.values()}
         files_after = {key: (p.stat().st_mtime_ns, p.stat().st_size) for key, p in stored.items()}
         assert files_after == files_before

@@ -17,6 +17,7 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
 from app import jobs
+from app.extensions import db as _db
 from app.models import OutboxEvent, Workout
 from app.models.types import utcnow
 from app.services import coach_ai, events, messaging, planner, posts, workouts
@@ -31,6 +32,13 @@ DOMAIN_EVENTS = {
     "dm.message.sent",
     "coach.reply.requested",
 }
+
+
+def completed_workouts(user, count: int) -> None:
+    """Record and commit ``count`` workout.completed events for ``user`` (workouts 1..count)."""
+    for n in range(count):
+        events.record("workout.completed", {"workout_id": n + 1, "user_id": user.id})
+    _db.session.commit()
 
 
 def test_every_event_has_a_valid_json_schema_and_a_handler():
@@ -146,9 +154,7 @@ def test_two_relays_at_once_enqueue_each_event_once(app_factory, db, redis_url):
         queue.empty()
     user = make_user()
     with app.app_context():
-        for n in range(300):
-            events.record("workout.completed", {"workout_id": n + 1, "user_id": user.id})
-        db.session.commit()
+        completed_workouts(user, 300)
         ids = set(db.session.scalars(select(OutboxEvent.id)))
     start = threading.Barrier(2)
 
@@ -238,9 +244,7 @@ def test_a_relay_that_dies_midway_leaves_its_events_for_the_next(
     queue.empty()
     user = make_user()
     with app.app_context():
-        for n in range(5):
-            events.record("workout.completed", {"workout_id": n + 1, "user_id": user.id})
-        db.session.commit()
+        completed_workouts(user, 5)
         real_enqueue, calls = events._enqueue, []
 
         def dies_on_the_third(event_id, name):
